@@ -1,0 +1,40 @@
+// One jest run over every workspace. Tests live in each workspace's test/ folder;
+// files named *.outage.test.ts stop or restart shared infrastructure and are run
+// separately, one at a time, by project/scripts/test.sh.
+const path = require('node:path');
+
+const workspaces = [
+  'packages/service-kit',
+  'authentication-service',
+  'logger-service',
+  'mail-service',
+  'listener-service',
+  'broker-service',
+  'front-end',
+  'project',
+];
+
+const kitSrc = path.join(__dirname, 'packages/service-kit/src');
+
+module.exports = {
+  testTimeout: 30000,
+  projects: workspaces.map((dir) => ({
+    displayName: path.basename(dir),
+    rootDir: path.join(__dirname, dir),
+    testEnvironment: 'node',
+    testMatch: ['<rootDir>/test/**/*.test.ts'],
+    transform: {
+      '^.+\\.ts$': [
+        '@swc/jest',
+        {
+          jsc: { parser: { syntax: 'typescript' }, target: 'es2022' },
+          module: { type: 'commonjs' },
+        },
+      ],
+    },
+    moduleNameMapper: {
+      '^@ms/service-kit$': path.join(kitSrc, 'index.ts'),
+      '^@ms/service-kit/testing$': path.join(kitSrc, 'testing/index.ts'),
+    },
+  })),
+};

@@ -1,0 +1,3 @@
+// Placeholder until this service is built: it says so and exits.
+// eslint-disable-next-line no-console
+console.log('listener-service is not built yet');

@@ -1,0 +1,9 @@
+import type { NextFunction, Request, Response } from 'express';
+import { REQUEST_ID_HEADER, acceptRequestId, runWithRequestId } from '../request-context';
+
+/** Honours a plain incoming X-Request-Id (or makes one), returns it, and scopes the request to it. */
+export function requestIdMiddleware(req: Request, res: Response, next: NextFunction): void {
+  const requestId = acceptRequestId(req.get(REQUEST_ID_HEADER));
+  res.setHeader('X-Request-Id', requestId);
+  runWithRequestId(requestId, next);
+}

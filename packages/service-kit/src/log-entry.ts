@@ -1,0 +1,50 @@
+import { z } from 'zod';
+import { parseInput } from './validation';
+
+/** Limits shared by every transport that carries a log entry (HTTP, JSON-RPC, gRPC, AMQP). */
+export const LOG_NAME_MAX_LENGTH = 256;
+export const LOG_DATA_MAX_BYTES = 64 * 1024;
+export const EVENT_ID_MAX_LENGTH = 128;
+
+const name = z
+  .string({ required_error: 'is required', invalid_type_error: 'must be a string' })
+  .trim()
+  .min(1, 'must not be empty')
+  .max(LOG_NAME_MAX_LENGTH, `must be at most ${LOG_NAME_MAX_LENGTH} characters`);
+
+const data = z
+  .string({ required_error: 'is required', invalid_type_error: 'must be a string' })
+  .refine((value) => Buffer.byteLength(value, 'utf8') <= LOG_DATA_MAX_BYTES, {
+    message: `must be at most ${LOG_DATA_MAX_BYTES} bytes`,
+  });
+
+/** A log event as published on RabbitMQ and sent by the broker: `{"name","data"}`. */
+export const logEntrySchema = z.object({ name, data });
+export type LogEntry = z.infer<typeof logEntrySchema>;
+
+/**
+ * What the logger's `POST /log` accepts: the entry plus, when it came through RabbitMQ,
+ * the event's messageId, so that a redelivered event is stored once.
+ */
+export const logWriteSchema = logEntrySchema.extend({
+  event_id: z
+    .string({ invalid_type_error: 'must be a string' })
+    .min(1, 'must not be empty')
+    .max(EVENT_ID_MAX_LENGTH, `must be at most ${EVENT_ID_MAX_LENGTH} characters`)
+    .optional(),
+});
+export type LogWrite = z.infer<typeof logWriteSchema>;
+
+export function parseLogEntry(input: unknown, prefix = ''): LogEntry {
+  return parseInput(logEntrySchema, input, prefix);
+}
+
+/** A stored entry as the logger returns it. */
+export interface StoredLogEntry {
+  id: string;
+  name: string;
+  data: string;
+  event_id: string;
+  created_at: string;
+  updated_at: string;
+}
