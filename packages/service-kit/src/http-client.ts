@@ -76,8 +76,10 @@ export class JsonHttpClient {
   }
 }
 
+/** By name, not instanceof: fetch's DOMException may come from another realm (e.g. jest's vm). */
 function isTimeout(err: unknown): boolean {
-  return err instanceof Error && (err.name === 'TimeoutError' || err.name === 'AbortError');
+  const name = (err as { name?: unknown } | null)?.name;
+  return name === 'TimeoutError' || name === 'AbortError';
 }
 
 function isEnvelope(value: unknown): boolean {

@@ -13,8 +13,9 @@ export async function withTimeout<T>(
   let timer: NodeJS.Timeout | undefined;
   const deadline = new Promise<never>((_, reject) => {
     timer = setTimeout(() => {
-      controller.abort();
+      // reject before aborting: work that settles on abort must not win the race
       reject(new TimeoutError(`${what} timed out after ${ms} ms`));
+      controller.abort();
     }, ms);
   });
   try {

@@ -1,0 +1,87 @@
+# The user's entry points. `make` lists the targets.
+SHELL := /bin/bash
+COMPOSE := docker compose -f project/docker-compose.yml
+FRONT_END_PID := .front-end.pid
+STATE := project/.state
+
+.DEFAULT_GOAL := help
+.PHONY: help infra infra-down dev test build lint typecheck bench up up-build down logs start stop clean \
+	broker auth logger mail listener require-docker
+
+help: ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
+
+# --- without Docker -------------------------------------------------------------------
+infra: ## start local Postgres, RabbitMQ, FerretDB (MongoDB) and MailHog (no Docker)
+	@bash project/infra/up.sh
+
+infra-down: ## stop the local FerretDB and MailHog started by `make infra`
+	@bash project/infra/down.sh
+
+dev: infra ## run every service and the page as local processes (Ctrl-C stops all)
+	@test -d node_modules || npm ci --no-audit --no-fund
+	@node project/dev/run-all.mjs
+
+test: ## the one test command: install, infra, lint, type-check, build, all tests
+	@bash project/scripts/test.sh
+
+build: ## compile every workspace to dist/
+	@npm run build
+
+lint: ## eslint + prettier check
+	@npm run lint
+
+typecheck: ## tsc over the whole repository
+	@npm run typecheck
+
+bench: ## benchmarks (not tests): logger writes/s, broker requests/s, login and send times
+	@npm run bench --workspaces --if-present
+
+# --- with Docker ----------------------------------------------------------------------
+require-docker:
+	@docker info >/dev/null 2>&1 || { echo "Docker is not available (no engine running). Use 'make dev' to run without Docker."; exit 1; }
+
+up: require-docker ## start the compose stack from existing images
+	$(COMPOSE) up -d
+
+up-build: require-docker ## build the images and start the compose stack
+	$(COMPOSE) up -d --build
+
+down: require-docker ## stop the compose stack
+	$(COMPOSE) down
+
+logs: require-docker ## follow the compose services' logs
+	$(COMPOSE) logs -f --tail=100
+
+broker: require-docker ## rebuild and restart broker-service
+	$(COMPOSE) up -d --build --no-deps broker-service
+
+auth: require-docker ## rebuild and restart authentication-service
+	$(COMPOSE) up -d --build --no-deps authentication-service
+
+logger: require-docker ## rebuild and restart logger-service
+	$(COMPOSE) up -d --build --no-deps logger-service
+
+mail: require-docker ## rebuild and restart mail-service
+	$(COMPOSE) up -d --build --no-deps mail-service
+
+listener: require-docker ## rebuild and restart listener-service
+	$(COMPOSE) up -d --build --no-deps listener-service
+
+# --- the test page on the host (as in the original) -------------------------------------
+start: ## build and start the front-end on :8000 in the background (pid in .front-end.pid)
+	@if [ -f $(FRONT_END_PID) ] && kill -0 $$(cat $(FRONT_END_PID)) 2>/dev/null; then \
+		echo "front-end already running (pid $$(cat $(FRONT_END_PID))) on http://localhost:8000"; exit 0; fi
+	@test -d node_modules || npm ci --no-audit --no-fund
+	@npm run --silent build -w packages/service-kit -w front-end
+	@mkdir -p $(STATE)
+	@nohup node front-end/dist/main.js >$(STATE)/front-end.log 2>&1 & echo $$! > $(FRONT_END_PID)
+	@echo "front-end started (pid $$(cat $(FRONT_END_PID))): http://localhost:8000, log in $(STATE)/front-end.log"
+
+stop: ## stop the front-end started by `make start` (by its pid file only)
+	@if [ -f $(FRONT_END_PID) ]; then kill $$(cat $(FRONT_END_PID)) 2>/dev/null || true; rm -f $(FRONT_END_PID); echo "front-end stopped"; \
+	else echo "front-end is not running (no $(FRONT_END_PID))"; fi
+
+clean: ## remove build output, test artifacts and local infra state (not the cached binaries)
+	@bash project/infra/down.sh >/dev/null 2>&1 || true
+	rm -rf */dist packages/*/dist test-artifacts $(STATE) $(FRONT_END_PID)

@@ -1,0 +1,73 @@
+import { spawn } from 'node:child_process';
+import path from 'node:path';
+import { Writable } from 'node:stream';
+import { Shutdown, createLogger } from '../src';
+
+const silent = createLogger('test', { level: 'silent' });
+
+describe('Shutdown', () => {
+  it('closes resources in reverse registration order and exits 0', async () => {
+    const closed: string[] = [];
+    const exit = jest.fn();
+    const shutdown = new Shutdown({ logger: silent, exit });
+    shutdown.register('pool', () => void closed.push('pool'));
+    shutdown.register('server', async () => void closed.push('server'));
+    await Promise.all([shutdown.run('test'), shutdown.run('again')]);
+    expect(closed).toEqual(['server', 'pool']);
+    expect(exit).toHaveBeenCalledTimes(1);
+    expect(exit).toHaveBeenCalledWith(0);
+    expect(shutdown.signal.aborted).toBe(true);
+  });
+
+  it('keeps closing the rest when one close fails, and exits 1', async () => {
+    const closed: string[] = [];
+    const exit = jest.fn();
+    const shutdown = new Shutdown({ logger: silent, exit });
+    shutdown.register('pool', () => void closed.push('pool'));
+    shutdown.register('broken', () => {
+      throw new Error('boom');
+    });
+    await shutdown.run('test');
+    expect(closed).toEqual(['pool']);
+    expect(exit).toHaveBeenCalledWith(1);
+  });
+
+  it('gives up at the deadline and exits 1', async () => {
+    const lines: string[] = [];
+    const logger = createLogger('test', {
+      destination: new Writable({ write: (chunk, _e, cb) => (lines.push(String(chunk)), cb()) }),
+    });
+    const exit = jest.fn();
+    const shutdown = new Shutdown({ logger, exit, timeoutMs: 100 });
+    shutdown.register('stuck', () => new Promise(() => undefined));
+    await shutdown.run('test');
+    expect(exit).toHaveBeenCalledWith(1);
+    expect(lines.join('')).toContain('shutdown deadline passed');
+  });
+});
+
+describe('SIGTERM in a real process', () => {
+  it('lets the in-flight request finish, closes registered resources and exits 0', async () => {
+    const tsx = path.join(__dirname, '../../../node_modules/.bin/tsx');
+    const child = spawn(tsx, [path.join(__dirname, 'fixtures/shutdown-child.ts')], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    child.stdout.on('data', (chunk) => (out += chunk));
+    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    const port = await new Promise<number>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`child did not start: ${out}`)), 20_000);
+      child.stdout.on('data', () => {
+        const match = /listening (\d+)/.exec(out);
+        if (match) {
+          clearTimeout(timer);
+          resolve(Number(match[1]));
+        }
+      });
+    });
+    const inFlight = fetch(`http://127.0.0.1:${port}/?ms=500`).then((r) => r.text());
+    await new Promise((r) => setTimeout(r, 100));
+    child.kill('SIGTERM');
+    await expect(inFlight).resolves.toBe('done');
+    await expect(exited).resolves.toBe(0);
+    expect(out).toContain('closed http server\nclosed pool\n');
+  });
+});

@@ -1,0 +1,52 @@
+// `make dev`: every service as a local process on the design's host ports, with
+// prefixed, interleaved logs. Ctrl-C or SIGTERM stops them all. Works without a
+// terminal (CI, `make dev &`). Infrastructure must be up: `make infra` (the Makefile
+// target `dev` does that first).
+//
+// Set DEV_SERVICES=broker,logger to run a subset. Services run from source with tsx;
+// the root tsconfig.json maps @ms/service-kit to its source, so no build step is needed.
+import { concurrently } from 'concurrently';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+
+const services = [
+  { name: 'auth', folder: 'authentication-service', color: 'magenta' },
+  { name: 'logger', folder: 'logger-service', color: 'green' },
+  { name: 'mail', folder: 'mail-service', color: 'yellow' },
+  { name: 'listener', folder: 'listener-service', color: 'cyan' },
+  { name: 'broker', folder: 'broker-service', color: 'blue' },
+  { name: 'front-end', folder: 'front-end', color: 'white' },
+];
+
+const wanted = process.env.DEV_SERVICES?.split(',').map((s) => s.trim());
+const selected = services.filter((s) => !wanted || wanted.includes(s.name));
+
+const { result } = concurrently(
+  selected.map((s) => ({
+    name: s.name,
+    prefixColor: s.color,
+    command: `node_modules/.bin/tsx ${s.folder}/src/main.ts`,
+    cwd: root,
+    env: { NODE_ENV: 'development' },
+  })),
+  {
+    prefix: '{time} {name}',
+    timestampFormat: 'HH:mm:ss',
+    padPrefix: true,
+    killOthersOn: ['failure'],
+    handleInput: false,
+    // concurrently forwards SIGINT/SIGTERM/SIGHUP to every service; each drains and exits.
+    killSignal: 'SIGTERM',
+  },
+);
+
+result.then(
+  () => process.exit(0),
+  (events) => {
+    const failed = events.filter((e) => e.exitCode !== 0 && !e.killed).map((e) => e.command.name);
+    if (failed.length) console.error(`dev: ${failed.join(', ')} exited with an error`);
+    process.exit(failed.length ? 1 : 0);
+  },
+);
