@@ -16,9 +16,10 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 mkdir -p "$STATE_DIR" "$BIN_DIR"
 
 # Serialise concurrent runs (make dev and a test run starting together).
+# Every daemon is started with `9>&-` so it does not inherit (and hold) the lock.
 if command -v flock >/dev/null; then
   exec 9>"$STATE_DIR/.up.lock"
-  flock 9
+  flock -w 600 9 || fail infra "another up.sh still holds $STATE_DIR/.up.lock after 600s" "$STATE_DIR"
 fi
 
 # ---- building binaries ------------------------------------------------------
@@ -74,7 +75,7 @@ start_daemon() {
   # A process of ours that is alive but not answering is stuck: replace it.
   pid_alive "$pidfile" "$glob" && stop_pidfile "$pidfile" "$glob"
   printf '\n--- %s starting: %s\n' "$(date -Is)" "$*" >>"$log"
-  setsid nohup "$@" >>"$log" 2>&1 </dev/null &
+  setsid nohup "$@" >>"$log" 2>&1 </dev/null 9>&- &
   pid=$!
   echo "$pid" >"$pidfile"
   until $ready; do
@@ -97,7 +98,7 @@ up_postgres() {
     command -v pg_ctlcluster >/dev/null || fail postgres "pg_ctlcluster not found (is PostgreSQL installed?)" "$log"
     [[ -n "$(pg_version)" ]] || fail postgres "no cluster in /etc/postgresql" "$log"
     info "starting postgres $(pg_version)"
-    pg_ctlcluster --skip-systemctl-redirect "$(pg_version)" main start >/dev/null 2>&1 || true
+    pg_ctlcluster --skip-systemctl-redirect "$(pg_version)" main start >/dev/null 2>&1 9>&- || true
     wait_until "$START_TIMEOUT" port_open "$PG_HOST" "$PG_PORT" ||
       fail postgres "not answering on $PG_HOST:$PG_PORT after ${START_TIMEOUT}s" "$log"
     ok "postgres up ($PG_HOST:$PG_PORT)"
@@ -111,7 +112,7 @@ up_postgres() {
 }
 
 up_rabbitmq() {
-  "$INFRA_DIR/rabbitmq.sh" start
+  "$INFRA_DIR/rabbitmq.sh" start 9>&-
 }
 
 up_ferretdb() {
