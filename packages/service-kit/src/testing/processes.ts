@@ -4,7 +4,8 @@ import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { infra } from './infra';
-import { eventually, freePort } from './wait';
+import { Client } from 'pg';
+import { eventually, freePort, uniqueName } from './wait';
 
 /**
  * A dependency process owned by one test file (its own FerretDB or MailHog on free
@@ -66,25 +67,49 @@ export function portAccepts(port: number, host = '127.0.0.1'): Promise<boolean> 
   });
 }
 
-/** A private FerretDB (MongoDB wire protocol) on a free port, storing in the local Postgres. */
-export async function ferretDbProcess(): Promise<ManagedProcess> {
-  const { ferretdbBin, ferretdbPostgresqlUrl } = infra();
+/**
+ * A private FerretDB (MongoDB wire protocol) on a free port. It stores in its own new
+ * Postgres database: two FerretDB processes sharing one database corrupt each other's
+ * metadata cache. `dispose()` stops it and drops that database.
+ */
+export async function ferretDbProcess(): Promise<ManagedProcess & { dispose(): Promise<void> }> {
+  const { ferretdbBin, postgresUrl } = infra();
   const port = await freePort();
   const stateDir = mkdtempSync(path.join(tmpdir(), 'ferretdb-'));
-  return new ManagedProcess(
+  const database = uniqueName('ferretdb_private');
+  await adminQuery(postgresUrl, `CREATE DATABASE ${database}`);
+  const databaseUrl = new URL(postgresUrl);
+  databaseUrl.pathname = `/${database}`;
+  const proc = new ManagedProcess(
     'ferretdb',
     ferretdbBin,
     [
       '--handler=postgresql',
-      `--postgresql-url=${ferretdbPostgresqlUrl}`,
+      `--postgresql-url=${databaseUrl.toString()}`,
       `--listen-addr=127.0.0.1:${port}`,
       '--telemetry=disable',
       `--state-dir=${stateDir}`,
-      '--debug-addr=127.0.0.1:0',
-      '--log-level=warn',
+      '--debug-addr=-',
+      '--log-level=error',
     ],
     port,
   );
+  return Object.assign(proc, {
+    async dispose() {
+      await proc.stop();
+      await adminQuery(postgresUrl, `DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
+    },
+  });
+}
+
+async function adminQuery(postgresUrl: string, sql: string): Promise<void> {
+  const client = new Client({ connectionString: postgresUrl, connectionTimeoutMillis: 5000 });
+  await client.connect();
+  try {
+    await client.query(sql);
+  } finally {
+    await client.end();
+  }
 }
 
 /** A private MailHog on free ports; `apiUrl` reads back what it received. */
