@@ -8,6 +8,11 @@ export interface JsonHttpClientOptions {
   /** Used in client-facing messages instead of the host name: "logger service unavailable". */
   serviceName: string;
   timeoutMs: number;
+  /**
+   * An undici dispatcher for this service alone, e.g. an `Agent` with a connection limit;
+   * Node's global keep-alive pool (no limit) otherwise.
+   */
+  dispatcher?: RequestInit['dispatcher'];
 }
 
 export interface JsonResponse<T> {
@@ -41,6 +46,7 @@ export class JsonHttpClient {
         headers,
         body: body === undefined ? undefined : JSON.stringify(body),
         signal: AbortSignal.timeout(timeoutMs),
+        ...(this.options.dispatcher ? { dispatcher: this.options.dispatcher } : {}),
       });
     } catch (err) {
       if (isTimeout(err)) throw new TimeoutError(`${serviceName} timed out`, { cause: err });

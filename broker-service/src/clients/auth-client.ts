@@ -1,0 +1,17 @@
+import { JsonHttpClient } from '@ms/service-kit';
+import type { HttpServiceOptions } from './http-pool';
+import type { AuthService, Credentials, User } from '../domain/ports';
+
+/** The authentication service over HTTP: POST /authenticate. 401 and 429 pass through. */
+export class AuthClient implements AuthService {
+  private readonly http: JsonHttpClient;
+
+  constructor(options: HttpServiceOptions) {
+    this.http = new JsonHttpClient({ ...options, serviceName: 'authentication service' });
+  }
+
+  async authenticate(credentials: Credentials): Promise<User> {
+    const answer = await this.http.post<User>('/authenticate', credentials);
+    return answer.data ?? {};
+  }
+}

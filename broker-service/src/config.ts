@@ -1,0 +1,36 @@
+import { commonConfigShape, envVar, z } from '@ms/service-kit';
+
+/** host:port of a TCP endpoint, e.g. 127.0.0.1:5001 or logger-service:5001. */
+const hostPort = (defaultValue: string) =>
+  z
+    .string()
+    .regex(/^[A-Za-z0-9.-]+:\d{1,5}$/, 'must be host:port')
+    .default(defaultValue);
+
+export const configSchema = z.object({
+  ...commonConfigShape,
+  PORT: envVar.port(8080),
+  AUTH_SERVICE_URL: envVar.url('http://127.0.0.1:8081'),
+  LOGGER_SERVICE_URL: envVar.url('http://127.0.0.1:8082'),
+  MAIL_SERVICE_URL: envVar.url('http://127.0.0.1:8083'),
+  LOGGER_RPC_ADDR: hostPort('127.0.0.1:5001'),
+  LOGGER_GRPC_ADDR: hostPort('127.0.0.1:50001'),
+  AMQP_URL: z
+    .string()
+    .regex(/^amqps?:\/\//, 'must be an amqp:// URL')
+    .default('amqp://guest:guest@127.0.0.1:5672'),
+  /** Deadline of one call to the authentication, mail or logger service over HTTP. */
+  HTTP_CLIENT_TIMEOUT_MS: envVar.milliseconds(5000),
+  /** Keep-alive connections at most to each of the auth, mail and logger services. */
+  HTTP_POOL_SIZE: envVar.positiveInt(16),
+  /** Deadline of one JSON-RPC or gRPC call to the logger. */
+  RPC_TIMEOUT_MS: envVar.milliseconds(3000),
+  /** Persistent TCP connections to the logger's JSON-RPC server. */
+  RPC_POOL_SIZE: envVar.positiveInt(4),
+  /** How long a publish may wait for RabbitMQ's confirm. */
+  PUBLISH_TIMEOUT_MS: envVar.milliseconds(5000),
+  /** Publishes awaiting a confirm at once; more are refused with 503 instead of buffered. */
+  PUBLISH_MAX_IN_FLIGHT: envVar.positiveInt(1000),
+});
+
+export type Config = z.infer<typeof configSchema>;

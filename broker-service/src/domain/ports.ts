@@ -1,0 +1,51 @@
+import type { LogEntry, StoredLogEntry } from '@ms/service-kit';
+
+/** The collaborators the broker routes to; each is one long-lived client made at start-up. */
+
+export interface Credentials {
+  email: string;
+  password: string;
+}
+
+/** A user as the authentication service returns it (never with a password). */
+export type User = Record<string, unknown>;
+
+export interface AuthService {
+  /** Resolves with the user, or throws UnauthorizedError (401) for bad credentials. */
+  authenticate(credentials: Credentials): Promise<User>;
+}
+
+export interface MailMessage {
+  from?: string;
+  to: string;
+  subject: string;
+  message: string;
+}
+
+export interface MailService {
+  send(mail: MailMessage): Promise<void>;
+}
+
+export const LOG_TRANSPORTS = ['rabbitmq', 'http', 'rpc', 'grpc'] as const;
+export type LogTransport = (typeof LOG_TRANSPORTS)[number];
+
+/** Writes one log entry by one transport; resolves with the message the client gets. */
+export interface LogWriter {
+  write(entry: LogEntry): Promise<string>;
+}
+
+export type LogWriters = Record<LogTransport, LogWriter>;
+
+export interface LogQuery {
+  limit?: number;
+  name?: string;
+}
+
+export interface LogReader {
+  list(query: LogQuery): Promise<StoredLogEntry[]>;
+}
+
+/** Publishes log events on RabbitMQ; resolves only after the broker confirmed the publish. */
+export interface EventPublisher {
+  publish(entry: LogEntry): Promise<void>;
+}

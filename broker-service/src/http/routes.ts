@@ -1,0 +1,54 @@
+import type { Express, Request, Response } from 'express';
+import { ValidationError, parseInput, sendAccepted, sendOk } from '@ms/service-kit';
+import type { Broker } from '../domain/broker';
+import {
+  ACTIONS,
+  actionSchema,
+  handleRequestSchema,
+  logGrpcRequestSchema,
+  logsQuerySchema,
+} from './schemas';
+
+/** The broker's own routes; /ping /healthz /readyz /metrics come with the kit's app. */
+export function brokerRoutes(broker: Broker) {
+  return (app: Express): void => {
+    const hit = (req: Request, res: Response) => {
+      broker.hit(`${req.method} ${req.path}`);
+      sendAccepted(res, 'Hit the broker');
+    };
+    app.get('/', hit);
+    app.post('/', hit);
+
+    app.post('/handle', async (req, res) => {
+      const { action } = parseInput(actionSchema, req.body);
+      if (!(ACTIONS as readonly string[]).includes(action)) {
+        throw new ValidationError('unknown action');
+      }
+      const request = parseInput(handleRequestSchema, req.body);
+      switch (request.action) {
+        case 'auth': {
+          const user = await broker.authenticate(request.auth);
+          sendAccepted(res, 'Authenticated!', user);
+          return;
+        }
+        case 'log':
+          sendAccepted(res, await broker.log(request.log, request.via));
+          return;
+        case 'mail':
+          sendAccepted(res, await broker.mail(request.mail));
+          return;
+      }
+    });
+
+    app.post('/log-grpc', async (req, res) => {
+      const { log } = parseInput(logGrpcRequestSchema, req.body);
+      sendAccepted(res, await broker.log(log, 'grpc'));
+    });
+
+    app.get('/logs', async (req, res) => {
+      const query = parseInput(logsQuerySchema, req.query);
+      const entries = await broker.listLogs(query);
+      sendOk(res, `${entries.length} log entries`, entries);
+    });
+  };
+}

@@ -1,0 +1,87 @@
+import { logEntrySchema, z } from '@ms/service-kit';
+import { LOG_TRANSPORTS } from '../domain/ports';
+
+const text = (max: number) =>
+  z
+    .string({ required_error: 'is required', invalid_type_error: 'must be a string' })
+    .trim()
+    .min(1, 'must not be empty')
+    .max(max, `must be at most ${max} characters`);
+
+const requiredObject = <T extends z.ZodRawShape>(shape: T) =>
+  z.object(shape, { required_error: 'is required', invalid_type_error: 'must be an object' });
+
+const BODY_MUST_BE_OBJECT = {
+  required_error: 'request body must be a JSON object',
+  invalid_type_error: 'request body must be a JSON object',
+};
+
+export const ACTIONS = ['auth', 'log', 'mail'] as const;
+
+/** Read first, so that an unknown action gets the design's own message. */
+export const actionSchema = z.object(
+  {
+    action: z.string({ required_error: 'is required', invalid_type_error: 'must be a string' }),
+  },
+  BODY_MUST_BE_OBJECT,
+);
+
+const authRequest = z.object({
+  action: z.literal('auth'),
+  auth: requiredObject({
+    email: text(320),
+    // Not trimmed: spaces can be part of a password.
+    password: z
+      .string({ required_error: 'is required', invalid_type_error: 'must be a string' })
+      .min(1, 'must not be empty')
+      .max(1024, 'must be at most 1024 characters'),
+  }),
+});
+
+const logRequest = z.object({
+  action: z.literal('log'),
+  log: requiredObject(logEntrySchema.shape),
+  via: z
+    .enum(LOG_TRANSPORTS, {
+      errorMap: () => ({ message: `must be one of ${LOG_TRANSPORTS.join(', ')}` }),
+    })
+    .default('rabbitmq'),
+});
+
+const mailRequest = z.object({
+  action: z.literal('mail'),
+  mail: requiredObject({
+    from: text(320).optional(),
+    to: text(320),
+    subject: text(998),
+    message: z
+      .string({ required_error: 'is required', invalid_type_error: 'must be a string' })
+      .min(1, 'must not be empty')
+      .max(64 * 1024, 'must be at most 65536 characters'),
+  }),
+});
+
+export const handleRequestSchema = z.discriminatedUnion('action', [
+  authRequest,
+  logRequest,
+  mailRequest,
+]);
+export type HandleRequest = z.infer<typeof handleRequestSchema>;
+
+/** POST /log-grpc: the entry alone (any `action` field is ignored). */
+export const logGrpcRequestSchema = z.object(
+  { log: requiredObject(logEntrySchema.shape) },
+  BODY_MUST_BE_OBJECT,
+);
+
+export const LOG_LIST_MAX = 500;
+
+export const logsQuerySchema = z.object({
+  limit: z.coerce
+    .number({ invalid_type_error: 'must be a number' })
+    .int('must be an integer')
+    .min(1, 'must be at least 1')
+    .max(LOG_LIST_MAX, `must be at most ${LOG_LIST_MAX}`)
+    .optional(),
+  name: text(256).optional(),
+});

@@ -1,0 +1,143 @@
+import type { Server } from 'node:http';
+import {
+  type Logger,
+  Readiness,
+  closeHttpServer,
+  createHttpApp,
+  errorSummary,
+  listen,
+  portOf,
+} from '@ms/service-kit';
+import { AmqpEventPublisher } from './amqp/event-publisher';
+import { AuthClient } from './clients/auth-client';
+import { createHttpPool } from './clients/http-pool';
+import { LoggerHttpClient } from './clients/logger-http-client';
+import { MailClient } from './clients/mail-client';
+import type { Config } from './config';
+import { Broker } from './domain/broker';
+import { GrpcLogsClient } from './grpc/logs-client';
+import { brokerRoutes } from './http/routes';
+import { JsonRpcPool } from './rpc/json-rpc-pool';
+import { LoggerRpcClient } from './rpc/logger-rpc-client';
+
+export interface StartDeps {
+  logger: Logger;
+  /** Aborted at shutdown: stops the RabbitMQ connect loop. */
+  signal?: AbortSignal;
+}
+
+export interface RunningBroker {
+  port: number;
+  server: Server;
+  broker: Broker;
+  publisher: AmqpEventPublisher;
+  rpcPool: JsonRpcPool;
+  /** Resolves once RabbitMQ is connected (the HTTP server does not wait for it). */
+  amqpConnected: Promise<void>;
+  stop(): Promise<void>;
+}
+
+/**
+ * Creates every long-lived client once (a keep-alive HTTP pool per service, one
+ * gRPC client, one JSON-RPC connection pool, one RabbitMQ connection with a confirm
+ * channel), then serves HTTP. RabbitMQ connects in the background: until it is up,
+ * publishes answer 503 and /readyz says so, while auth, mail and the other log
+ * transports already work.
+ */
+export async function start(config: Config, deps: StartDeps): Promise<RunningBroker> {
+  const { logger } = deps;
+  const [rpcHost = '', rpcPort = ''] = splitHostPort(config.LOGGER_RPC_ADDR);
+
+  const httpPools = {
+    auth: createHttpPool(config.HTTP_POOL_SIZE),
+    mail: createHttpPool(config.HTTP_POOL_SIZE),
+    logger: createHttpPool(config.HTTP_POOL_SIZE),
+  };
+  const timeoutMs = config.HTTP_CLIENT_TIMEOUT_MS;
+  const loggerHttp = new LoggerHttpClient({
+    baseUrl: config.LOGGER_SERVICE_URL,
+    timeoutMs,
+    dispatcher: httpPools.logger,
+  });
+  const grpcClient = new GrpcLogsClient({
+    address: config.LOGGER_GRPC_ADDR,
+    timeoutMs: config.RPC_TIMEOUT_MS,
+  });
+  const rpcPool = new JsonRpcPool({
+    host: rpcHost,
+    port: Number(rpcPort),
+    size: config.RPC_POOL_SIZE,
+    serviceName: 'logger service',
+    logger,
+  });
+  const publisher = new AmqpEventPublisher({
+    url: config.AMQP_URL,
+    logger,
+    publishTimeoutMs: config.PUBLISH_TIMEOUT_MS,
+    maxInFlight: config.PUBLISH_MAX_IN_FLIGHT,
+  });
+
+  const broker = new Broker({
+    auth: new AuthClient({
+      baseUrl: config.AUTH_SERVICE_URL,
+      timeoutMs,
+      dispatcher: httpPools.auth,
+    }),
+    mail: new MailClient({
+      baseUrl: config.MAIL_SERVICE_URL,
+      timeoutMs,
+      dispatcher: httpPools.mail,
+    }),
+    logWriters: {
+      rabbitmq: {
+        write: async (entry) => {
+          await publisher.publish(entry);
+          return 'logged via RabbitMQ';
+        },
+      },
+      http: loggerHttp,
+      rpc: new LoggerRpcClient(rpcPool, config.RPC_TIMEOUT_MS),
+      grpc: grpcClient,
+    },
+    logReader: loggerHttp,
+    events: publisher,
+    logger,
+  });
+
+  const amqpConnected = publisher.start(deps.signal);
+  amqpConnected.catch((err: unknown) => {
+    logger.info({ err: errorSummary(err) }, 'RabbitMQ connect loop stopped');
+  });
+  void rpcPool.warmUp(config.RPC_TIMEOUT_MS);
+
+  const readiness = new Readiness(logger).add('rabbitmq', () => {
+    if (!publisher.isReady) throw new Error('not connected');
+  });
+  const app = createHttpApp({
+    service: 'broker-service',
+    logger,
+    corsOrigins: config.CORS_ORIGINS,
+    readiness,
+    routes: brokerRoutes(broker),
+  });
+  const server = await listen(app, config.PORT);
+  logger.info({ port: portOf(server) }, 'broker-service listening');
+
+  let stopping: Promise<void> | undefined;
+  const stop = () =>
+    (stopping ??= (async () => {
+      await closeHttpServer(server);
+      await broker.drain();
+      await publisher.close();
+      rpcPool.close();
+      grpcClient.close();
+      await Promise.all(Object.values(httpPools).map((pool) => pool.close()));
+    })());
+
+  return { port: portOf(server), server, broker, publisher, rpcPool, amqpConnected, stop };
+}
+
+function splitHostPort(address: string): [string, string] {
+  const colon = address.lastIndexOf(':');
+  return [address.slice(0, colon), address.slice(colon + 1)];
+}

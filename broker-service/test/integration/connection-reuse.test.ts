@@ -1,0 +1,47 @@
+import { createServer } from 'node:http';
+import { setTimeout as sleep } from 'node:timers/promises';
+import request from 'supertest';
+import { freePort, infra } from '@ms/service-kit/testing';
+import { startBroker } from '../support/broker-process';
+
+/**
+ * No dial per request: many concurrent requests through the broker reuse a bounded set of
+ * keep-alive connections to a service. The peer counts the TCP connections it accepted.
+ */
+it('50 concurrent log requests via HTTP use at most HTTP_POOL_SIZE connections to the logger', async () => {
+  let accepted = 0;
+  const logger = createServer(async (req, res) => {
+    req.resume();
+    await sleep(20);
+    res.writeHead(202, { 'content-type': 'application/json' });
+    res.end(JSON.stringify({ error: false, message: 'logged' }));
+  });
+  logger.on('connection', () => accepted++);
+  await new Promise<void>((resolve) => logger.listen(0, '127.0.0.1', resolve));
+  const closed = `http://127.0.0.1:${await freePort()}`;
+  const broker = await startBroker({
+    AMQP_URL: infra().amqpUrl,
+    AUTH_SERVICE_URL: closed,
+    MAIL_SERVICE_URL: closed,
+    LOGGER_SERVICE_URL: `http://127.0.0.1:${(logger.address() as { port: number }).port}`,
+    HTTP_POOL_SIZE: '4',
+  });
+  try {
+    for (let round = 0; round < 2; round++) {
+      const responses = await Promise.all(
+        Array.from({ length: 50 }, (_, i) =>
+          request(broker.url)
+            .post('/handle')
+            .send({ action: 'log', via: 'http', log: { name: 'reuse', data: `${round}-${i}` } }),
+        ),
+      );
+      expect(responses.map((response) => response.status)).toEqual(Array(50).fill(202));
+    }
+    expect(accepted).toBeGreaterThan(0);
+    expect(accepted).toBeLessThanOrEqual(4);
+  } finally {
+    await broker.stop();
+    logger.closeAllConnections();
+    await new Promise((resolve) => logger.close(resolve));
+  }
+});

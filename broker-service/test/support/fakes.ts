@@ -1,0 +1,98 @@
+import type { Express } from 'express';
+import { type LogEntry, createHttpApp, createLogger } from '@ms/service-kit';
+import { Broker } from '../../src/domain/broker';
+import type {
+  AuthService,
+  Credentials,
+  EventPublisher,
+  LogQuery,
+  LogReader,
+  LogTransport,
+  LogWriters,
+  MailMessage,
+  MailService,
+  User,
+} from '../../src/domain/ports';
+import { brokerRoutes } from '../../src/http/routes';
+
+/** Records what the broker asked of its collaborators; each answer can be replaced. */
+export class Fakes {
+  readonly published: LogEntry[] = [];
+  readonly written: { via: LogTransport; entry: LogEntry }[] = [];
+  readonly mails: MailMessage[] = [];
+  readonly logins: Credentials[] = [];
+  readonly queries: LogQuery[] = [];
+
+  authenticate: (credentials: Credentials) => Promise<User> = async (credentials) => ({
+    id: 1,
+    email: credentials.email,
+  });
+  sendMail: (mail: MailMessage) => Promise<void> = async () => undefined;
+  publish: (entry: LogEntry) => Promise<void> = async () => undefined;
+  writeLog: (via: LogTransport, entry: LogEntry) => Promise<string> = async (via) =>
+    `written via ${via}`;
+
+  readonly auth: AuthService = {
+    authenticate: (credentials) => {
+      this.logins.push(credentials);
+      return this.authenticate(credentials);
+    },
+  };
+  readonly mail: MailService = {
+    send: (mail) => {
+      this.mails.push(mail);
+      return this.sendMail(mail);
+    },
+  };
+  readonly events: EventPublisher = {
+    publish: (entry) => {
+      this.published.push(entry);
+      return this.publish(entry);
+    },
+  };
+  readonly logReader: LogReader = {
+    list: async (query) => {
+      this.queries.push(query);
+      return [];
+    },
+  };
+
+  logWriters(): LogWriters {
+    const writer = (via: LogTransport) => ({
+      write: (entry: LogEntry) => {
+        this.written.push({ via, entry });
+        return this.writeLog(via, entry);
+      },
+    });
+    return {
+      rabbitmq: writer('rabbitmq'),
+      http: writer('http'),
+      rpc: writer('rpc'),
+      grpc: writer('grpc'),
+    };
+  }
+}
+
+export const silentLogger = () => createLogger('broker-service-test', { level: 'silent' });
+
+export function brokerWithFakes(fakes = new Fakes()): { broker: Broker; fakes: Fakes } {
+  const broker = new Broker({
+    auth: fakes.auth,
+    mail: fakes.mail,
+    logWriters: fakes.logWriters(),
+    logReader: fakes.logReader,
+    events: fakes.events,
+    logger: silentLogger(),
+  });
+  return { broker, fakes };
+}
+
+export function appWithFakes(fakes = new Fakes()): { app: Express; broker: Broker; fakes: Fakes } {
+  const { broker } = brokerWithFakes(fakes);
+  const app = createHttpApp({
+    service: 'broker-service',
+    logger: silentLogger(),
+    routes: brokerRoutes(broker),
+  });
+  return { app, broker, fakes };
+}
