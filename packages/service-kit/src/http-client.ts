@@ -1,4 +1,10 @@
-import { AppError, TimeoutError, UnavailableError, UpstreamError } from './errors';
+import {
+  AppError,
+  TimeoutError,
+  TooManyRequestsError,
+  UnavailableError,
+  UpstreamError,
+} from './errors';
 import type { Envelope } from './http/envelope';
 import { REQUEST_ID_HEADER, currentRequestId } from './request-context';
 
@@ -17,6 +23,7 @@ export interface JsonHttpClientOptions {
 
 export interface JsonResponse<T> {
   status: number;
+  headers: Headers;
   body: Envelope<T>;
 }
 
@@ -60,13 +67,20 @@ export class JsonHttpClient {
       throw new UpstreamError(`${serviceName} sent an invalid response`, { cause: err });
     }
     if (!isEnvelope(parsed)) throw new UpstreamError(`${serviceName} sent an invalid response`);
-    return { status: response.status, body: parsed as Envelope<T> };
+    return { status: response.status, headers: response.headers, body: parsed as Envelope<T> };
   }
 
   /** Sends and returns the body of a 2xx answer; anything else becomes the matching AppError. */
   async call<T>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<Envelope<T>> {
-    const { status, body: envelope } = await this.request<T>(method, path, body);
+    const { status, headers, body: envelope } = await this.request<T>(method, path, body);
     if (status >= 200 && status < 300) return envelope;
+    if (status === 429) {
+      const retryAfter = Number(headers.get('retry-after'));
+      throw new TooManyRequestsError(
+        envelope.message,
+        Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter : undefined,
+      );
+    }
     if (PASS_THROUGH.has(status)) throw new AppError(status, envelope.message);
     if (status === 503) throw new UnavailableError(`${this.options.serviceName} unavailable`);
     if (status === 504) throw new TimeoutError(`${this.options.serviceName} timed out`);

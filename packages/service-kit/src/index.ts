@@ -16,3 +16,4 @@ export * from './http/metrics';
 export { z } from 'zod';
 export * from './http/server';
 export * from './grpc/logs-proto';
+export * from './amqp';

@@ -12,7 +12,11 @@ const schema = z.object({
 describe('parseConfig', () => {
   it('applies the defaults and coerces numbers', () => {
     const config = parseConfig(schema, { API_KEY: 'k' });
-    expect(config).toMatchObject({ PORT: 8082, MONGO_URL: 'mongodb://127.0.0.1:27017', LOG_LEVEL: 'info' });
+    expect(config).toMatchObject({
+      PORT: 8082,
+      MONGO_URL: 'mongodb://127.0.0.1:27017',
+      LOG_LEVEL: 'info',
+    });
     expect(config.CORS_ORIGINS).toEqual(['http://localhost:8000', 'http://127.0.0.1:8000']);
   });
 
@@ -22,7 +26,9 @@ describe('parseConfig', () => {
 
   it('names a malformed variable and shows what it got', () => {
     expect(() => parseConfig(schema, { API_KEY: 'k', PORT: 'eighty' })).toThrow(ConfigError);
-    expect(() => parseConfig(schema, { API_KEY: 'k', PORT: 'eighty' })).toThrow(/PORT: .*\(got "eighty"\)/);
+    expect(() => parseConfig(schema, { API_KEY: 'k', PORT: 'eighty' })).toThrow(
+      /PORT: .*\(got "eighty"\)/,
+    );
     expect(() => parseConfig(schema, { API_KEY: 'k', PORT: '70000' })).toThrow(/PORT/);
   });
 
@@ -44,7 +50,11 @@ describe('loadConfig in a real process', () => {
   const fixture = path.join(__dirname, 'fixtures/config-exit.ts');
   const tsx = path.join(__dirname, '../../../node_modules/.bin/tsx');
   const run = (env: Record<string, string>) =>
-    spawnSync(tsx, [fixture], { env: { ...process.env, ...env }, encoding: 'utf8', timeout: 20_000 });
+    spawnSync(tsx, [fixture], {
+      env: { ...process.env, ...env },
+      encoding: 'utf8',
+      timeout: 20_000,
+    });
 
   it('exits 1 with one line naming the bad variable', () => {
     const result = run({ PORT: 'not-a-port' });

@@ -30,7 +30,9 @@ function appUnderTest(readiness?: Readiness) {
         throw err;
       });
       router.get('/down', () => {
-        throw new UnavailableError('logger service unavailable', { cause: new Error('ECONNREFUSED 10.0.0.7:80') });
+        throw new UnavailableError('logger service unavailable', {
+          cause: new Error('ECONNREFUSED 10.0.0.7:80'),
+        });
       });
       router.get('/teapot', () => {
         throw new AppError(401, 'invalid credentials');
@@ -47,9 +49,13 @@ function appUnderTest(readiness?: Readiness) {
 describe('createHttpApp', () => {
   it('answers the envelope with the thrown error status', async () => {
     const { app } = appUnderTest();
-    await request(app).get('/bad-input').expect(400, { error: true, message: 'email: must be a string' });
+    await request(app)
+      .get('/bad-input')
+      .expect(400, { error: true, message: 'email: must be a string' });
     await request(app).get('/teapot').expect(401, { error: true, message: 'invalid credentials' });
-    await request(app).get('/down').expect(503, { error: true, message: 'logger service unavailable' });
+    await request(app)
+      .get('/down')
+      .expect(503, { error: true, message: 'logger service unavailable' });
   });
 
   it('turns an unknown error into a bare 500 with no stack, SQL or host name, and logs it', async () => {
@@ -61,11 +67,16 @@ describe('createHttpApp', () => {
   });
 
   it('answers 404 for an unknown route', async () => {
-    await request(appUnderTest().app).get('/nope').expect(404, { error: true, message: 'route not found' });
+    await request(appUnderTest().app)
+      .get('/nope')
+      .expect(404, { error: true, message: 'route not found' });
   });
 
   it('parses JSON bodies and answers 202', async () => {
-    await request(appUnderTest().app).post('/echo').send({ a: 1 }).expect(202, { error: false, message: 'echo', data: { a: 1 } });
+    await request(appUnderTest().app)
+      .post('/echo')
+      .send({ a: 1 })
+      .expect(202, { error: false, message: 'echo', data: { a: 1 } });
   });
 
   it('answers 400 for malformed JSON', async () => {
@@ -104,7 +115,10 @@ describe('createHttpApp', () => {
   });
 
   it('replaces a request id that could forge log lines', async () => {
-    const res = await request(appUnderTest().app).get('/logs/7').set('X-Request-Id', 'a b\tc').expect(202);
+    const res = await request(appUnderTest().app)
+      .get('/logs/7')
+      .set('X-Request-Id', 'a b\tc')
+      .expect(202);
     expect(res.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
   });
 
@@ -161,9 +175,15 @@ describe('createHttpApp', () => {
     await request(app).get('/bad-input');
     const res = await request(app).get('/metrics').expect(200);
     expect(res.headers['content-type']).toMatch(/text\/plain/);
-    expect(res.text).toMatch(/http_requests_total\{method="GET",route="\/logs\/:id",status="202",service="kit-test"\} 2/);
-    expect(res.text).toMatch(/http_requests_total\{method="GET",route="\/bad-input",status="400",service="kit-test"\} 1/);
-    expect(res.text).toMatch(/http_request_duration_seconds_count\{[^}]*route="\/logs\/:id",status="202"\} 2/);
+    expect(res.text).toMatch(
+      /http_requests_total\{method="GET",route="\/logs\/:id",status="202",service="kit-test"\} 2/,
+    );
+    expect(res.text).toMatch(
+      /http_requests_total\{method="GET",route="\/bad-input",status="400",service="kit-test"\} 1/,
+    );
+    expect(res.text).toMatch(
+      /http_request_duration_seconds_count\{[^}]*route="\/logs\/:id",status="202"\} 2/,
+    );
     expect(res.text).toContain('process_cpu_user_seconds_total');
   });
 });

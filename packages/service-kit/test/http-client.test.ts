@@ -4,6 +4,7 @@ import {
   AppError,
   JsonHttpClient,
   TimeoutError,
+  TooManyRequestsError,
   UnavailableError,
   UpstreamError,
   listen,
@@ -18,30 +19,45 @@ describe('JsonHttpClient against a real HTTP server', () => {
   const seen: { path: string; requestId?: string; body: string }[] = [];
 
   beforeAll(async () => {
-    server = await listen(async (req, res) => {
-      let body = '';
-      for await (const chunk of req) body += chunk;
-      seen.push({ path: req.url ?? '', requestId: req.headers['x-request-id'] as string | undefined, body });
-      const reply = (status: number, payload: unknown) => {
-        res.writeHead(status, { 'content-type': 'application/json' });
-        res.end(typeof payload === 'string' ? payload : JSON.stringify(payload));
-      };
-      if (req.url === '/ok') return reply(202, { error: false, message: 'logged', data: { id: 1 } });
-      if (req.url === '/unauthorized') return reply(401, { error: true, message: 'invalid credentials' });
-      if (req.url === '/boom') return reply(500, { error: true, message: 'internal error' });
-      if (req.url === '/garbage') return reply(200, '<html>');
-      if (req.url === '/slow') {
-        await sleep(500);
-        return reply(202, { error: false, message: 'late' });
-      }
-      reply(404, { error: true, message: 'route not found' });
-    }, 0, '127.0.0.1');
+    server = await listen(
+      async (req, res) => {
+        let body = '';
+        for await (const chunk of req) body += chunk;
+        seen.push({
+          path: req.url ?? '',
+          requestId: req.headers['x-request-id'] as string | undefined,
+          body,
+        });
+        const reply = (status: number, payload: unknown) => {
+          res.writeHead(status, { 'content-type': 'application/json' });
+          res.end(typeof payload === 'string' ? payload : JSON.stringify(payload));
+        };
+        if (req.url === '/ok')
+          return reply(202, { error: false, message: 'logged', data: { id: 1 } });
+        if (req.url === '/unauthorized')
+          return reply(401, { error: true, message: 'invalid credentials' });
+        if (req.url === '/limited') {
+          res.writeHead(429, { 'content-type': 'application/json', 'retry-after': '42' });
+          return res.end(JSON.stringify({ error: true, message: 'too many failed logins' }));
+        }
+        if (req.url === '/boom') return reply(500, { error: true, message: 'internal error' });
+        if (req.url === '/garbage') return reply(200, '<html>');
+        if (req.url === '/slow') {
+          await sleep(500);
+          return reply(202, { error: false, message: 'late' });
+        }
+        reply(404, { error: true, message: 'route not found' });
+      },
+      0,
+      '127.0.0.1',
+    );
     baseUrl = `http://127.0.0.1:${portOf(server)}`;
   });
 
   afterAll(() => new Promise((resolve) => server.close(resolve)));
 
-  const client = () => new JsonHttpClient({ baseUrl, serviceName: 'logger service', timeoutMs: 200 });
+  const client = () =>
+    new JsonHttpClient({ baseUrl, serviceName: 'logger service', timeoutMs: 200 });
 
   it('returns the envelope of a 2xx answer and sends JSON with the request id', async () => {
     const answer = await runWithRequestId('rid-1', () => client().post('/ok', { name: 'n' }));
@@ -50,9 +66,23 @@ describe('JsonHttpClient against a real HTTP server', () => {
   });
 
   it('passes a 401 through with its message', async () => {
-    const err = await client().post('/unauthorized', {}).catch((e: unknown) => e);
+    const err = await client()
+      .post('/unauthorized', {})
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(AppError);
     expect(err).toMatchObject({ status: 401, message: 'invalid credentials' });
+  });
+
+  it('passes a 429 through with its Retry-After', async () => {
+    const err = await client()
+      .post('/limited', {})
+      .catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(TooManyRequestsError);
+    expect(err).toMatchObject({
+      status: 429,
+      message: 'too many failed logins',
+      retryAfterSeconds: 42,
+    });
   });
 
   it('maps a downstream 500 to 502', async () => {

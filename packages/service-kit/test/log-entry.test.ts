@@ -1,8 +1,17 @@
-import { LOG_DATA_MAX_BYTES, ValidationError, logWriteSchema, parseInput, parseLogEntry } from '../src';
+import {
+  LOG_DATA_MAX_BYTES,
+  ValidationError,
+  logWriteSchema,
+  parseInput,
+  parseLogEntry,
+} from '../src';
 
 describe('log entry schema', () => {
   it('accepts a name and string data, trimming the name', () => {
-    expect(parseLogEntry({ name: ' event ', data: 'some data' })).toEqual({ name: 'event', data: 'some data' });
+    expect(parseLogEntry({ name: ' event ', data: 'some data' })).toEqual({
+      name: 'event',
+      data: 'some data',
+    });
     expect(parseLogEntry({ name: 'event', data: '' })).toEqual({ name: 'event', data: '' });
   });
 
@@ -14,14 +23,19 @@ describe('log entry schema', () => {
     [{ name: 42, data: 'x' }, 'name: must be a string'],
     [{ name: 'event' }, 'data: is required'],
     [{ name: 'event', data: { nested: true } }, 'data: must be a string'],
-    [{ name: 'event', data: 'é'.repeat(LOG_DATA_MAX_BYTES / 2 + 1) }, 'data: must be at most 65536 bytes'],
+    [
+      { name: 'event', data: 'é'.repeat(LOG_DATA_MAX_BYTES / 2 + 1) },
+      'data: must be at most 65536 bytes',
+    ],
   ])('rejects %j with "%s"', (input, message) => {
     expect(() => parseLogEntry(input)).toThrow(ValidationError);
     expect(() => parseLogEntry(input)).toThrow(message);
   });
 
   it('accepts exactly the limits', () => {
-    expect(() => parseLogEntry({ name: 'n'.repeat(256), data: 'x'.repeat(LOG_DATA_MAX_BYTES) })).not.toThrow();
+    expect(() =>
+      parseLogEntry({ name: 'n'.repeat(256), data: 'x'.repeat(LOG_DATA_MAX_BYTES) }),
+    ).not.toThrow();
   });
 
   it('prefixes the field path, e.g. for the broker body', () => {
@@ -34,6 +48,8 @@ describe('log entry schema', () => {
       data: 'd',
       event_id: 'abc',
     });
-    expect(() => parseInput(logWriteSchema, { name: 'n', data: 'd', event_id: 7 })).toThrow('event_id: must be a string');
+    expect(() => parseInput(logWriteSchema, { name: 'n', data: 'd', event_id: 7 })).toThrow(
+      'event_id: must be a string',
+    );
   });
 });

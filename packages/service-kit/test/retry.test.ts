@@ -1,5 +1,12 @@
 import { Writable } from 'node:stream';
-import { TimeoutError, backoffDelay, createLogger, retry, waitForDependency, withTimeout } from '../src';
+import {
+  TimeoutError,
+  backoffDelay,
+  createLogger,
+  retry,
+  waitForDependency,
+  withTimeout,
+} from '../src';
 
 describe('backoffDelay', () => {
   it('grows exponentially with jitter and is capped', () => {
@@ -15,7 +22,9 @@ describe('backoffDelay', () => {
   });
 
   it('draws different delays (jitter)', () => {
-    const delays = new Set(Array.from({ length: 20 }, () => backoffDelay(6, { initialDelayMs: 100 })));
+    const delays = new Set(
+      Array.from({ length: 20 }, () => backoffDelay(6, { initialDelayMs: 100 })),
+    );
     expect(delays.size).toBeGreaterThan(1);
   });
 });
@@ -40,7 +49,11 @@ describe('retry', () => {
     expect(calls).toBe(3);
     const logged = lines.map((l) => JSON.parse(l));
     expect(logged).toHaveLength(2);
-    expect(logged[0]).toMatchObject({ level: 'warn', attempt: 1, err: 'ECONNREFUSED: connect refused' });
+    expect(logged[0]).toMatchObject({
+      level: 'warn',
+      attempt: 1,
+      err: 'ECONNREFUSED: connect refused',
+    });
     expect(logged[1].msg).toMatch(/postgres not available yet \(attempt 2\)/);
   });
 

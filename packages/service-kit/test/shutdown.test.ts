@@ -49,10 +49,14 @@ describe('Shutdown', () => {
 describe('SIGTERM in a real process', () => {
   it('lets the in-flight request finish, closes registered resources and exits 0', async () => {
     const tsx = path.join(__dirname, '../../../node_modules/.bin/tsx');
-    const child = spawn(tsx, [path.join(__dirname, 'fixtures/shutdown-child.ts')], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(tsx, [path.join(__dirname, 'fixtures/shutdown-child.ts')], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let out = '';
     child.stdout.on('data', (chunk) => (out += chunk));
-    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    const exited = new Promise<number | null>((resolve) =>
+      child.once('exit', (code) => resolve(code)),
+    );
     const port = await new Promise<number>((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error(`child did not start: ${out}`)), 20_000);
       child.stdout.on('data', () => {

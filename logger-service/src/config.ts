@@ -1,0 +1,29 @@
+import { commonConfigShape, envVar, z } from '@ms/service-kit';
+
+/** The logger's environment; defaults are the host addresses of DESIGN.md (`make dev`). */
+export const configSchema = z
+  .object({
+    ...commonConfigShape,
+    PORT: envVar.port(8082),
+    RPC_PORT: envVar.port(5001),
+    GRPC_PORT: envVar.port(50001),
+    MONGO_URL: envVar
+      .string('mongodb://127.0.0.1:27017')
+      .refine((url) => /^mongodb(\+srv)?:\/\//.test(url), 'must start with mongodb://'),
+    MONGO_DB: envVar.string('logs'),
+    MONGO_USERNAME: z.string().optional(),
+    MONGO_PASSWORD: z.string().optional(),
+    /** How long a database call may wait for a reachable server before it fails with 503. */
+    MONGO_TIMEOUT_MS: envVar.milliseconds(2000),
+    /** How long a connected database may take to answer one call (a hung server, not a dead one). */
+    MONGO_SOCKET_TIMEOUT_MS: envVar.milliseconds(10_000),
+  })
+  .refine(
+    (config) => (config.MONGO_USERNAME === undefined) === (config.MONGO_PASSWORD === undefined),
+    {
+      message: 'set both MONGO_USERNAME and MONGO_PASSWORD, or neither',
+      path: ['MONGO_PASSWORD'],
+    },
+  );
+
+export type Config = z.infer<typeof configSchema>;

@@ -1,0 +1,96 @@
+import type { Server } from 'node:http';
+import {
+  type Logger,
+  Readiness,
+  closeHttpServer,
+  createHttpApp,
+  listen,
+  portOf,
+  waitForDependency,
+} from '@ms/service-kit';
+import type { Config } from './config';
+import { createMongoClient } from './data/mongo-client';
+import { MongoLogStore } from './data/mongo-log-store';
+import { LogEntries } from './domain/log-entries';
+import { startGrpcServer } from './grpc/grpc-server';
+import { logServiceHandlers } from './grpc/log-grpc-service';
+import { logRoutes } from './http/log-routes';
+import { createLogRpcServer, jaysonMessageHandler } from './rpc/log-rpc-methods';
+import { NdjsonRpcServer } from './rpc/ndjson-rpc-server';
+
+export const SERVICE_NAME = 'logger-service';
+
+export interface StartDeps {
+  logger: Logger;
+  /** Aborting it (shutdown) stops waiting for MongoDB at start-up. */
+  signal?: AbortSignal;
+}
+
+export interface RunningLogger {
+  httpPort: number;
+  rpcPort: number;
+  grpcPort: number;
+  /** Closes the three servers (letting in-flight calls answer), then the database client. */
+  stop(): Promise<void>;
+}
+
+export async function start(config: Config, { logger, signal }: StartDeps): Promise<RunningLogger> {
+  const client = createMongoClient({
+    url: config.MONGO_URL,
+    username: config.MONGO_USERNAME,
+    password: config.MONGO_PASSWORD,
+    timeoutMs: config.MONGO_TIMEOUT_MS,
+    socketTimeoutMs: config.MONGO_SOCKET_TIMEOUT_MS,
+  });
+  const store = new MongoLogStore(client.db(config.MONGO_DB));
+  // Closed in reverse order: the servers (they are added as they start), then the client.
+  const closers: (() => Promise<unknown>)[] = [() => client.close()];
+  let stopping: Promise<void> | undefined;
+  const stop = () => {
+    stopping ??= (async () => {
+      for (const close of [...closers].reverse()) await close();
+    })();
+    return stopping;
+  };
+
+  try {
+    await waitForDependency(
+      'mongodb',
+      async () => {
+        await client.connect();
+        await store.ensureIndexes();
+      },
+      { logger, signal },
+    );
+
+    const entries = new LogEntries(store, { logger });
+    const readiness = new Readiness(logger).add('mongodb', () => store.ping());
+
+    const app = createHttpApp({
+      service: SERVICE_NAME,
+      logger,
+      corsOrigins: config.CORS_ORIGINS,
+      readiness,
+      routes: logRoutes(entries),
+    });
+    const httpServer: Server = await listen(app, config.PORT);
+    closers.push(() => closeHttpServer(httpServer));
+
+    const rpcServer = new NdjsonRpcServer({
+      handler: jaysonMessageHandler(createLogRpcServer(entries, logger)),
+      logger,
+    });
+    const rpcPort = await rpcServer.listen(config.RPC_PORT);
+    closers.push(() => rpcServer.close());
+
+    const grpcServer = await startGrpcServer(logServiceHandlers(entries, logger), config.GRPC_PORT);
+    closers.push(() => grpcServer.close());
+
+    const ports = { httpPort: portOf(httpServer), rpcPort, grpcPort: grpcServer.port };
+    logger.info(ports, 'logger-service listening (HTTP, JSON-RPC over TCP, gRPC)');
+    return { ...ports, stop };
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+}

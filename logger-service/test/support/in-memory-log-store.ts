@@ -1,0 +1,48 @@
+import { UnavailableError } from '@ms/service-kit';
+import type {
+  InsertOutcome,
+  LogDocument,
+  LogListFilter,
+  LogStore,
+  NewLogDocument,
+} from '../../src/domain/log-store';
+
+/** The domain's collaborator, faked for unit tests: same contract as MongoLogStore. */
+export class InMemoryLogStore implements LogStore {
+  readonly documents: LogDocument[] = [];
+  /** Set to make every call fail as if the database were unreachable (or with any error). */
+  failWith: Error | undefined;
+  private nextId = 1;
+
+  async insert(entry: NewLogDocument): Promise<InsertOutcome> {
+    this.check();
+    if (this.documents.some((document) => document.event_id === entry.event_id)) {
+      return 'duplicate';
+    }
+    this.documents.push({ ...entry, id: (this.nextId++).toString(16).padStart(24, '0') });
+    return 'stored';
+  }
+
+  async list({ limit, name }: LogListFilter): Promise<LogDocument[]> {
+    this.check();
+    return this.documents
+      .filter((document) => name === undefined || document.name === name)
+      .reverse()
+      .slice(0, limit);
+  }
+
+  async findById(id: string): Promise<LogDocument | undefined> {
+    this.check();
+    return this.documents.find((document) => document.id === id);
+  }
+
+  async ping(): Promise<void> {
+    this.check();
+  }
+
+  private check(): void {
+    if (this.failWith) throw this.failWith;
+  }
+}
+
+export const unavailable = () => new UnavailableError('log store unavailable');

@@ -1,0 +1,79 @@
+import { Writable } from 'node:stream';
+import { type Logger, createLogger, parseConfig } from '@ms/service-kit';
+import { infra, uniqueName } from '@ms/service-kit/testing';
+import { type Db, MongoClient } from 'mongodb';
+import { type Config, configSchema } from '../../src/config';
+import { LOGS_COLLECTION } from '../../src/data/mongo-log-store';
+import { type RunningLogger, start } from '../../src/service';
+
+/** Log lines the service wrote, parsed, so tests can look for request ids. */
+export class CapturedLogs {
+  readonly lines: Record<string, unknown>[] = [];
+  readonly logger: Logger;
+
+  constructor() {
+    const sink = new Writable({
+      write: (chunk: Buffer, _encoding, done) => {
+        for (const line of chunk.toString().split('\n').filter(Boolean)) {
+          this.lines.push(JSON.parse(line) as Record<string, unknown>);
+        }
+        done();
+      },
+    });
+    this.logger = createLogger('logger-service', { level: 'info', destination: sink });
+  }
+
+  withRequestId(requestId: string): Record<string, unknown>[] {
+    return this.lines.filter((line) => line.requestId === requestId);
+  }
+}
+
+/** The test file's own configuration: its own database, every server on port 0. */
+export function testConfig(overrides: Record<string, string> = {}): Config {
+  return parseConfig(configSchema, {
+    MONGO_URL: infra().mongoUrl,
+    MONGO_DB: uniqueName('logs_test'),
+    PORT: '0',
+    RPC_PORT: '0',
+    GRPC_PORT: '0',
+    ...overrides,
+  });
+}
+
+export interface LoggerUnderTest extends RunningLogger {
+  config: Config;
+  logs: CapturedLogs;
+  baseUrl: string;
+}
+
+export async function startLogger(
+  config: Config = testConfig(),
+  signal?: AbortSignal,
+): Promise<LoggerUnderTest> {
+  const logs = new CapturedLogs();
+  const running = await start(config, { logger: logs.logger, signal });
+  return { ...running, config, logs, baseUrl: `http://127.0.0.1:${running.httpPort}` };
+}
+
+/** Direct access to the test database, to count what was really stored and to drop it. */
+export class TestDatabase {
+  private constructor(
+    private readonly client: MongoClient,
+    readonly db: Db,
+  ) {}
+
+  static async open(config: Config): Promise<TestDatabase> {
+    const client = new MongoClient(config.MONGO_URL, { serverSelectionTimeoutMS: 5000 });
+    await client.connect();
+    return new TestDatabase(client, client.db(config.MONGO_DB));
+  }
+
+  count(filter: Record<string, unknown> = {}): Promise<number> {
+    return this.db.collection(LOGS_COLLECTION).countDocuments(filter);
+  }
+
+  async drop(): Promise<void> {
+    await this.db.dropDatabase();
+    await this.client.close();
+  }
+}
