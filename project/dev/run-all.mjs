@@ -12,7 +12,8 @@ import { fileURLToPath } from 'node:url';
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
 const services = [
-  { name: 'auth', folder: 'authentication-service', color: 'magenta' },
+  // the broker forwards its caller's address; trust it from loopback (the broker) only
+  { name: 'auth', folder: 'authentication-service', color: 'magenta', env: { TRUST_PROXY: 'loopback' } },
   { name: 'logger', folder: 'logger-service', color: 'green' },
   { name: 'mail', folder: 'mail-service', color: 'yellow' },
   { name: 'listener', folder: 'listener-service', color: 'cyan' },
@@ -29,7 +30,7 @@ const { result } = concurrently(
     prefixColor: s.color,
     command: `node_modules/.bin/tsx ${s.folder}/src/main.ts`,
     cwd: root,
-    env: { NODE_ENV: 'development' },
+    env: { NODE_ENV: 'development', ...s.env },
   })),
   {
     prefix: '{time} {name}',

@@ -10,8 +10,10 @@ export class AuthClient implements AuthService {
     this.http = new JsonHttpClient({ ...options, serviceName: 'authentication service' });
   }
 
-  async authenticate(credentials: Credentials): Promise<User> {
-    const answer = await this.http.post<User>('/authenticate', credentials);
+  async authenticate(credentials: Credentials, clientIp?: string): Promise<User> {
+    // The service trusts this header from the broker (TRUST_PROXY) to rate-limit per client.
+    const headers = clientIp ? { 'x-forwarded-for': clientIp } : undefined;
+    const answer = await this.http.post<User>('/authenticate', credentials, headers);
     return answer.data ?? {};
   }
 }

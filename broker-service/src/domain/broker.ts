@@ -48,10 +48,10 @@ export class Broker {
     this.publishSideEvent({ name: BROKER_HIT_EVENT, data });
   }
 
-  async authenticate(credentials: Credentials): Promise<User> {
+  async authenticate(credentials: Credentials, clientIp?: string): Promise<User> {
     const email = credentials.email;
     try {
-      const user = await this.deps.auth.authenticate(credentials);
+      const user = await this.deps.auth.authenticate(credentials, clientIp);
       this.publishSideEvent({ name: AUTHENTICATION_EVENT, data: `${email} logged in` });
       return withoutPassword(user);
     } catch (err) {

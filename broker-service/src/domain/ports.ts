@@ -11,8 +11,11 @@ export interface Credentials {
 export type User = Record<string, unknown>;
 
 export interface AuthService {
-  /** Resolves with the user, or throws UnauthorizedError (401) for bad credentials. */
-  authenticate(credentials: Credentials): Promise<User>;
+  /**
+   * Resolves with the user, or throws UnauthorizedError (401) for bad credentials.
+   * clientIp is the broker's caller, so the service rate-limits per client, not per broker.
+   */
+  authenticate(credentials: Credentials, clientIp?: string): Promise<User>;
 }
 
 export interface MailMessage {

@@ -27,7 +27,7 @@ export function brokerRoutes(broker: Broker) {
       const request = parseInput(handleRequestSchema, req.body);
       switch (request.action) {
         case 'auth': {
-          const user = await broker.authenticate(request.auth);
+          const user = await broker.authenticate(request.auth, req.ip);
           sendAccepted(res, 'Authenticated!', user);
           return;
         }

@@ -40,9 +40,14 @@ export class JsonHttpClient {
   constructor(private readonly options: JsonHttpClientOptions) {}
 
   /** Sends and returns whatever the service answered, for callers that inspect the status. */
-  async request<T>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<JsonResponse<T>> {
+  async request<T>(
+    method: 'GET' | 'POST',
+    path: string,
+    body?: unknown,
+    extraHeaders: Record<string, string> = {},
+  ): Promise<JsonResponse<T>> {
     const { baseUrl, serviceName, timeoutMs } = this.options;
-    const headers: Record<string, string> = { accept: 'application/json' };
+    const headers: Record<string, string> = { ...extraHeaders, accept: 'application/json' };
     if (body !== undefined) headers['content-type'] = 'application/json';
     const requestId = currentRequestId();
     if (requestId) headers[REQUEST_ID_HEADER] = requestId;
@@ -71,8 +76,13 @@ export class JsonHttpClient {
   }
 
   /** Sends and returns the body of a 2xx answer; anything else becomes the matching AppError. */
-  async call<T>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<Envelope<T>> {
-    const { status, headers, body: envelope } = await this.request<T>(method, path, body);
+  async call<T>(
+    method: 'GET' | 'POST',
+    path: string,
+    body?: unknown,
+    extraHeaders?: Record<string, string>,
+  ): Promise<Envelope<T>> {
+    const { status, headers, body: envelope } = await this.request<T>(method, path, body, extraHeaders);
     if (status >= 200 && status < 300) return envelope;
     if (status === 429) {
       const retryAfter = Number(headers.get('retry-after'));
@@ -87,8 +97,8 @@ export class JsonHttpClient {
     throw new UpstreamError(`${this.options.serviceName} answered with an error (${status})`);
   }
 
-  post<T>(path: string, body: unknown): Promise<Envelope<T>> {
-    return this.call<T>('POST', path, body);
+  post<T>(path: string, body: unknown, extraHeaders?: Record<string, string>): Promise<Envelope<T>> {
+    return this.call<T>('POST', path, body, extraHeaders);
   }
 
   get<T>(path: string): Promise<Envelope<T>> {

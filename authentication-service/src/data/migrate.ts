@@ -1,0 +1,49 @@
+import type { Logger } from '@ms/service-kit';
+import type { Pool } from 'pg';
+import type { PasswordHasher } from '../domain/passwords';
+import { statements } from './sql';
+
+/** The user the original system ships with; seeded only into an empty table. */
+export const SEED_ADMIN = {
+  email: 'admin@example.com',
+  firstName: 'Admin',
+  lastName: 'User',
+  password: 'verysecret',
+} as const;
+
+export interface MigrationResult {
+  seeded: boolean;
+}
+
+/**
+ * Creates the users table when missing and seeds the admin when it is empty, in one
+ * transaction under an advisory lock: safe to run on every start, by many instances at once.
+ */
+export async function migrate(
+  pool: Pool,
+  passwords: PasswordHasher,
+  logger?: Logger,
+): Promise<MigrationResult> {
+  const sql = statements();
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN');
+    await client.query(sql['take-migration-lock']);
+    await client.query(sql['create-schema']);
+    const { rows } = await client.query<{ count: number }>(sql['count-users']);
+    const seeded = rows[0]?.count === 0;
+    if (seeded) {
+      const { email, firstName, lastName, password } = SEED_ADMIN;
+      const hash = await passwords.hash(password);
+      await client.query(sql['insert-user'], [email, firstName, lastName, hash, true]);
+    }
+    await client.query('COMMIT');
+    client.release();
+    logger?.info({ seeded }, seeded ? 'users table ready; admin seeded' : 'users table ready');
+    return { seeded };
+  } catch (err) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    client.release(true); // its state is unknown: do not hand it back to the pool
+    throw err;
+  }
+}

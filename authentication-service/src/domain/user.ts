@@ -1,0 +1,39 @@
+/** A row of the users table, password hash included: never leaves the service. */
+export interface UserRecord {
+  id: number;
+  email: string;
+  firstName: string;
+  lastName: string;
+  passwordHash: string;
+  active: boolean;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+/** What a client sees of a user (the design's `data` of a successful login). */
+export interface PublicUser {
+  id: number;
+  email: string;
+  first_name: string;
+  last_name: string;
+  active: boolean;
+  created_at: string;
+  updated_at: string;
+}
+
+export function toPublicUser(user: UserRecord): PublicUser {
+  return {
+    id: user.id,
+    email: user.email,
+    first_name: user.firstName,
+    last_name: user.lastName,
+    active: user.active,
+    created_at: user.createdAt.toISOString(),
+    updated_at: user.updatedAt.toISOString(),
+  };
+}
+
+export interface UserRepository {
+  /** Case-insensitive lookup; undefined when no user has this email. */
+  findByEmail(email: string): Promise<UserRecord | undefined>;
+}

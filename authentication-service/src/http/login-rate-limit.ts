@@ -1,0 +1,57 @@
+import { TooManyRequestsError } from '@ms/service-kit';
+import type { Request, RequestHandler } from 'express';
+import { type AugmentedRequest, MemoryStore, rateLimit } from 'express-rate-limit';
+import { normaliseEmail } from '../domain/credentials';
+
+export interface LoginRateLimitOptions {
+  maxFailures: number;
+  windowMs: number;
+}
+
+export interface LoginRateLimit {
+  middleware: RequestHandler;
+  /** Forgets the failures of this request's client and email, after a successful login. */
+  forgive(req: Request): Promise<void>;
+  close(): void;
+}
+
+/** One client (IP) trying one email: a guesser is stopped, other users are not. */
+export function loginAttemptKey(req: Request): string {
+  const email: unknown = (req.body as { email?: unknown } | undefined)?.email;
+  return `${req.ip ?? 'unknown'}|${typeof email === 'string' ? normaliseEmail(email) : ''}`;
+}
+
+/**
+ * Counts only failed logins (401) per client and email in a fixed window; past the
+ * limit every attempt, a right password included, gets 429 with Retry-After until the
+ * window ends. The counts live in this process: each instance limits on its own.
+ */
+export function loginRateLimit(options: LoginRateLimitOptions): LoginRateLimit {
+  const store = new MemoryStore();
+  const middleware = rateLimit({
+    windowMs: options.windowMs,
+    limit: options.maxFailures,
+    store,
+    keyGenerator: loginAttemptKey,
+    skipSuccessfulRequests: true,
+    requestWasSuccessful: (_req, res) => res.statusCode !== 401,
+    standardHeaders: false,
+    legacyHeaders: false,
+    handler: (req, _res, next) => {
+      const resetAt =
+        (req as AugmentedRequest).rateLimit?.resetTime?.getTime() ?? Date.now() + options.windowMs;
+      const retryAfterSeconds = Math.max(1, Math.ceil((resetAt - Date.now()) / 1000));
+      next(
+        new TooManyRequestsError(
+          'too many failed login attempts, try again later',
+          retryAfterSeconds,
+        ),
+      );
+    },
+  });
+  return {
+    middleware,
+    forgive: (req) => store.resetKey(loginAttemptKey(req)),
+    close: () => store.shutdown(),
+  };
+}

@@ -1,0 +1,103 @@
+import {
+  type Logger,
+  Readiness,
+  closeHttpServer,
+  listen,
+  portOf,
+  waitForDependency,
+} from '@ms/service-kit';
+import { LoggerServiceAttemptLog } from './clients/logger-attempt-log';
+import type { Config } from './config';
+import { migrate } from './data/migrate';
+import { createPool } from './data/pool';
+import { statements } from './data/sql';
+import { PgUserRepository } from './data/user-repository';
+import { Authenticator } from './domain/authenticator';
+import { bcryptHasher, makeDecoyHash } from './domain/passwords';
+import { createAuthHttpApp } from './http/app';
+import { loginRateLimit } from './http/login-rate-limit';
+
+export interface StartDeps {
+  logger: Logger;
+  /** Aborts the wait for Postgres (shutdown during start-up). */
+  signal?: AbortSignal;
+}
+
+export interface RunningService {
+  port: number;
+  stop(): Promise<void>;
+}
+
+export type ServiceConfig = Pick<
+  Config,
+  | 'PORT'
+  | 'CORS_ORIGINS'
+  | 'POSTGRES_URL'
+  | 'POSTGRES_POOL_MAX'
+  | 'POSTGRES_CONNECT_TIMEOUT_MS'
+  | 'POSTGRES_QUERY_TIMEOUT_MS'
+  | 'LOGGER_SERVICE_URL'
+  | 'LOGGER_TIMEOUT_MS'
+  | 'BCRYPT_COST'
+  | 'LOGIN_MAX_FAILURES'
+  | 'LOGIN_FAILURE_WINDOW_MS'
+  | 'TRUST_PROXY'
+>;
+
+/** Waits for Postgres, prepares the users table, then serves HTTP. */
+export async function start(config: ServiceConfig, deps: StartDeps): Promise<RunningService> {
+  const { logger, signal } = deps;
+  statements(); // a missing or broken sql/users.sql fails now, not after Postgres is up
+  const pool = createPool(
+    {
+      url: config.POSTGRES_URL,
+      max: config.POSTGRES_POOL_MAX,
+      connectTimeoutMs: config.POSTGRES_CONNECT_TIMEOUT_MS,
+      queryTimeoutMs: config.POSTGRES_QUERY_TIMEOUT_MS,
+    },
+    logger,
+  );
+  const passwords = bcryptHasher(config.BCRYPT_COST);
+  const attempts = new LoggerServiceAttemptLog(
+    { loggerServiceUrl: config.LOGGER_SERVICE_URL, timeoutMs: config.LOGGER_TIMEOUT_MS },
+    logger,
+  );
+  const rateLimit = loginRateLimit({
+    maxFailures: config.LOGIN_MAX_FAILURES,
+    windowMs: config.LOGIN_FAILURE_WINDOW_MS,
+  });
+
+  try {
+    await waitForDependency('postgres', () => pool.query('SELECT 1'), { logger, signal });
+    await migrate(pool, passwords, logger);
+    const authenticator = new Authenticator({
+      users: new PgUserRepository(pool),
+      passwords,
+      attempts,
+      decoyHash: await makeDecoyHash(passwords),
+    });
+    const readiness = new Readiness(logger).add('postgres', () => pool.query('SELECT 1'));
+    const app = createAuthHttpApp({
+      logger,
+      authenticator,
+      rateLimit,
+      readiness,
+      corsOrigins: config.CORS_ORIGINS,
+      trustProxy: config.TRUST_PROXY,
+    });
+    const server = await listen(app, config.PORT);
+    return {
+      port: portOf(server),
+      stop: async () => {
+        await closeHttpServer(server);
+        await attempts.drain();
+        rateLimit.close();
+        await pool.end();
+      },
+    };
+  } catch (err) {
+    rateLimit.close();
+    await pool.end().catch(() => undefined);
+    throw err;
+  }
+}

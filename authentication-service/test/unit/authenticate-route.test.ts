@@ -1,0 +1,82 @@
+import { UnavailableError } from '@ms/service-kit';
+import request from 'supertest';
+import { Authenticator } from '../../src/domain/authenticator';
+import { createAuthHttpApp } from '../../src/http/app';
+import { type LoginRateLimit, loginRateLimit } from '../../src/http/login-rate-limit';
+import {
+  FakePasswordHasher,
+  FakeUserRepository,
+  RecordingAttemptLog,
+  userRecord,
+} from '../support/fakes';
+import { silentLogger } from '../support/log-capture';
+
+describe('POST /authenticate handler (fake repository)', () => {
+  let users: FakeUserRepository;
+  let rateLimit: LoginRateLimit;
+  let http: ReturnType<typeof request>;
+
+  beforeEach(() => {
+    users = new FakeUserRepository([userRecord()]);
+    rateLimit = loginRateLimit({ maxFailures: 2, windowMs: 60_000 });
+    const authenticator = new Authenticator({
+      users,
+      passwords: new FakePasswordHasher(),
+      attempts: new RecordingAttemptLog(),
+      decoyHash: 'hash:decoy',
+    });
+    http = request(createAuthHttpApp({ logger: silentLogger(), authenticator, rateLimit }));
+  });
+
+  afterEach(() => rateLimit.close());
+
+  const login = (body: unknown) => http.post('/authenticate').send(body as object);
+
+  it('answers 202 with the design envelope', async () => {
+    const res = await login({ email: 'ada@example.com', password: 'right-password' });
+    expect(res.status).toBe(202);
+    expect(res.body).toMatchObject({
+      error: false,
+      message: 'Logged in user ada@example.com',
+      data: { id: 7, email: 'ada@example.com', active: true },
+    });
+  });
+
+  it('answers 401 invalid credentials for a wrong password', async () => {
+    const res = await login({ email: 'ada@example.com', password: 'nope' });
+    expect(res.status).toBe(401);
+    expect(res.body).toEqual({ error: true, message: 'invalid credentials' });
+  });
+
+  it('answers 400 naming the field and never asks the repository', async () => {
+    const res = await login({ email: ['ada@example.com'], password: 'x' });
+    expect(res.status).toBe(400);
+    expect(res.body).toEqual({ error: true, message: 'email: must be a string' });
+    expect(users.lookups).toEqual([]);
+  });
+
+  it('answers 503 without internal details when the user database is unavailable', async () => {
+    users.failWith = new UnavailableError('user database unavailable', {
+      cause: new Error('connect ECONNREFUSED 10.0.0.5:5432'),
+    });
+    const res = await login({ email: 'ada@example.com', password: 'right-password' });
+    expect(res.status).toBe(503);
+    expect(res.body).toEqual({ error: true, message: 'user database unavailable' });
+  });
+
+  it('answers 500 "internal error" for an unexpected failure, hiding its text', async () => {
+    users.failWith = new Error('syntax error at or near "SELEC"');
+    const res = await login({ email: 'ada@example.com', password: 'right-password' });
+    expect(res.status).toBe(500);
+    expect(res.body).toEqual({ error: true, message: 'internal error' });
+  });
+
+  it('answers 429 with Retry-After past the failure limit', async () => {
+    await login({ email: 'ada@example.com', password: 'a' }).expect(401);
+    await login({ email: 'ada@example.com', password: 'b' }).expect(401);
+    const res = await login({ email: 'ada@example.com', password: 'right-password' });
+    expect(res.status).toBe(429);
+    expect(Number(res.headers['retry-after'])).toBeGreaterThanOrEqual(59);
+    expect(res.body.error).toBe(true);
+  });
+});

@@ -1,0 +1,121 @@
+// Keeps project/docker-compose.yml honest without a Docker engine: every service's
+// compose environment must satisfy its config schema, addresses must point at other
+// containers (not at localhost), build paths must exist, and host ports must match the
+// design's port table.
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { parse } from 'yaml';
+import { parseConfig, type z } from '@ms/service-kit';
+import { configSchema as authConfig } from '../../authentication-service/src/config';
+import { configSchema as brokerConfig } from '../../broker-service/src/config';
+import { configSchema as listenerConfig } from '../../listener-service/src/config';
+import { configSchema as loggerConfig } from '../../logger-service/src/config';
+import { configSchema as mailConfig } from '../../mail-service/src/config';
+
+interface ComposeService {
+  build?: { context: string; dockerfile: string };
+  image?: string;
+  ports?: string[];
+  environment?: Record<string, string | number>;
+  depends_on?: Record<string, { condition: string }>;
+  restart?: string;
+  healthcheck?: { test: unknown };
+}
+
+const projectDir = path.resolve(__dirname, '..');
+const compose = parse(readFileSync(path.join(projectDir, 'docker-compose.yml'), 'utf8'), { merge: true }) as {
+  services: Record<string, ComposeService>;
+  volumes: Record<string, unknown>;
+};
+
+/** Host ports from DESIGN.md's port table. */
+const appServices: Record<string, { schema: z.ZodTypeAny; ports: string[] }> = {
+  'broker-service': { schema: brokerConfig, ports: ['8080:80'] },
+  'authentication-service': { schema: authConfig, ports: ['8081:80'] },
+  'logger-service': { schema: loggerConfig, ports: ['8082:80', '5001:5001', '50001:50001'] },
+  'mail-service': { schema: mailConfig, ports: [] },
+  'listener-service': { schema: listenerConfig, ports: ['8084:80'] },
+};
+const infraServices: Record<string, string[]> = {
+  postgres: ['5432:5432'],
+  mongo: ['27017:27017'],
+  rabbitmq: ['5672:5672', '15672:15672'],
+  mailhog: ['1025:1025', '8025:8025'],
+};
+
+describe('docker-compose.yml', () => {
+  it('has exactly the services of the design', () => {
+    expect(Object.keys(compose.services).sort()).toEqual([...Object.keys(appServices), ...Object.keys(infraServices)].sort());
+  });
+
+  describe.each(Object.entries(appServices))('%s', (name, { schema, ports }) => {
+    const service = compose.services[name] as ComposeService;
+    const environment = Object.fromEntries(
+      Object.entries(service.environment ?? {}).map(([key, value]) => [key, String(value)]),
+    );
+
+    it('builds from the repository root with a Dockerfile that exists', () => {
+      const context = path.resolve(projectDir, service.build?.context ?? '');
+      expect(existsSync(path.join(context, 'package-lock.json'))).toBe(true);
+      expect(service.build?.dockerfile).toBe(`${name}/Dockerfile`);
+      expect(existsSync(path.join(context, service.build?.dockerfile ?? ''))).toBe(true);
+    });
+
+    it('sets every variable its config requires, with valid values', () => {
+      expect(() => parseConfig(schema, environment)).not.toThrow();
+      expect(environment.PORT).toBe('80');
+    });
+
+    it('points every address at another container, never at localhost', () => {
+      const config = parseConfig(schema, environment) as Record<string, unknown>;
+      const addresses = Object.entries(config).filter(([key]) => /(_URL|_ADDR|_HOST)$/.test(key));
+      expect(addresses.length).toBeGreaterThan(0);
+      for (const [key, value] of addresses) {
+        expect(`${key}=${String(value)}`).not.toMatch(/localhost|127\.0\.0\.1/);
+      }
+    });
+
+    it('publishes the host ports of the design', () => {
+      expect(service.ports ?? []).toEqual(ports);
+    });
+
+    it('restarts unless stopped and waits for healthy dependencies', () => {
+      expect(service.restart).toBe('unless-stopped');
+      for (const [dependency, { condition }] of Object.entries(service.depends_on ?? {})) {
+        expect(compose.services[dependency]).toBeDefined();
+        expect(condition).toBe('service_healthy');
+      }
+    });
+
+    it('has a Dockerfile that builds, health-checks and starts the way the tests do', () => {
+      const dockerfile = readFileSync(path.resolve(projectDir, '..', name, 'Dockerfile'), 'utf8');
+      const pkg = JSON.parse(readFileSync(path.resolve(projectDir, '..', name, 'package.json'), 'utf8'));
+      expect(pkg.scripts.start).toBe('node dist/main.js');
+      expect(dockerfile).toContain(`RUN npm run build -w packages/service-kit -w ${name}`);
+      expect(dockerfile).toContain(`CMD ["node", "${name}/dist/main.js"]`);
+      expect(dockerfile).toMatch(/^USER node$/m);
+      expect(dockerfile).toContain('--omit=dev');
+      expect(dockerfile).toMatch(/^HEALTHCHECK /m);
+    });
+  });
+
+  describe.each(Object.entries(infraServices))('%s', (name, ports) => {
+    const service = compose.services[name] as ComposeService;
+
+    it('uses a pinned image tag, a healthcheck and the design ports', () => {
+      expect(service.image).toMatch(/:[0-9v][\w.-]*$/);
+      expect(service.image).not.toMatch(/:latest$/);
+      expect(service.healthcheck?.test).toBeDefined();
+      expect(service.ports).toEqual(ports);
+      expect(service.restart).toBe('unless-stopped');
+    });
+  });
+
+  it('keeps data in named volumes', () => {
+    for (const name of ['postgres', 'mongo', 'rabbitmq']) {
+      const volumes = (compose.services[name] as { volumes?: string[] }).volumes ?? [];
+      expect(volumes).toHaveLength(1);
+      expect(Object.keys(compose.volumes)).toContain((volumes[0] as string).split(':')[0]);
+    }
+  });
+});
