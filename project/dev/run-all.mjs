@@ -13,7 +13,12 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
 
 const services = [
   // the broker forwards its caller's address; trust it from loopback (the broker) only
-  { name: 'auth', folder: 'authentication-service', color: 'magenta', env: { TRUST_PROXY: 'loopback' } },
+  {
+    name: 'auth',
+    folder: 'authentication-service',
+    color: 'magenta',
+    env: { TRUST_PROXY: 'loopback' },
+  },
   { name: 'logger', folder: 'logger-service', color: 'green' },
   { name: 'mail', folder: 'mail-service', color: 'yellow' },
   { name: 'listener', folder: 'listener-service', color: 'cyan' },

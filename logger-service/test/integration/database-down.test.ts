@@ -8,11 +8,7 @@ import {
 import request from 'supertest';
 import { JsonRpcTestClient } from '../support/json-rpc-client';
 import { type GrpcTestClient, grpcOutcome, grpcTestClient } from '../support/grpc-client';
-import {
-  type LoggerUnderTest,
-  startLogger,
-  testConfig,
-} from '../support/logger-under-test';
+import { type LoggerUnderTest, startLogger, testConfig } from '../support/logger-under-test';
 
 // A private FerretDB this file may stop and start; the shared one is never touched.
 let ferret: Awaited<ReturnType<typeof ferretDbProcess>>;

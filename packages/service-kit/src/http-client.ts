@@ -82,7 +82,11 @@ export class JsonHttpClient {
     body?: unknown,
     extraHeaders?: Record<string, string>,
   ): Promise<Envelope<T>> {
-    const { status, headers, body: envelope } = await this.request<T>(method, path, body, extraHeaders);
+    const {
+      status,
+      headers,
+      body: envelope,
+    } = await this.request<T>(method, path, body, extraHeaders);
     if (status >= 200 && status < 300) return envelope;
     if (status === 429) {
       const retryAfter = Number(headers.get('retry-after'));
@@ -97,7 +101,11 @@ export class JsonHttpClient {
     throw new UpstreamError(`${this.options.serviceName} answered with an error (${status})`);
   }
 
-  post<T>(path: string, body: unknown, extraHeaders?: Record<string, string>): Promise<Envelope<T>> {
+  post<T>(
+    path: string,
+    body: unknown,
+    extraHeaders?: Record<string, string>,
+  ): Promise<Envelope<T>> {
     return this.call<T>('POST', path, body, extraHeaders);
   }
 
