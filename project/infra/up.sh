@@ -111,8 +111,19 @@ up_postgres() {
   ensure_database ferretdb || fail postgres "could not create database ferretdb" "$log"
 }
 
+# Tests publish to their own virtual host, so that a durable queue of a `make dev`
+# listener on the default vhost never collects test events (and the reverse).
+TEST_VHOST=ts-microservices-test
+
 up_rabbitmq() {
   "$INFRA_DIR/rabbitmq.sh" start 9>&-
+  if ! rabbitmqctl -q list_vhosts 2>/dev/null | grep -qx "$TEST_VHOST"; then
+    rabbitmqctl -q add_vhost "$TEST_VHOST" >/dev/null 2>&1 ||
+      fail rabbitmq "could not create the test virtual host $TEST_VHOST" "$STATE_DIR/rabbitmq.log"
+    rabbitmqctl -q set_permissions -p "$TEST_VHOST" guest '.*' '.*' '.*' >/dev/null 2>&1 ||
+      fail rabbitmq "could not grant guest access to $TEST_VHOST" "$STATE_DIR/rabbitmq.log"
+    ok "rabbitmq test virtual host $TEST_VHOST created"
+  fi
 }
 
 up_ferretdb() {
@@ -169,7 +180,7 @@ up_mailhog
 env_file="$STATE_DIR/infra.env"
 cat >"$env_file.tmp.$$" <<EOF
 POSTGRES_URL=postgres://postgres@$PG_HOST:$PG_PORT/postgres
-AMQP_URL=amqp://guest:guest@$AMQP_HOST:$AMQP_PORT
+AMQP_URL=amqp://guest:guest@$AMQP_HOST:$AMQP_PORT/$TEST_VHOST
 MONGO_URL=mongodb://$MONGO_HOST:$MONGO_PORT
 MAIL_HOST=$SMTP_HOST
 MAIL_PORT=$SMTP_PORT

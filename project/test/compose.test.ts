@@ -23,7 +23,9 @@ interface ComposeService {
 }
 
 const projectDir = path.resolve(__dirname, '..');
-const compose = parse(readFileSync(path.join(projectDir, 'docker-compose.yml'), 'utf8'), { merge: true }) as {
+const compose = parse(readFileSync(path.join(projectDir, 'docker-compose.yml'), 'utf8'), {
+  merge: true,
+}) as {
   services: Record<string, ComposeService>;
   volumes: Record<string, unknown>;
 };
@@ -45,7 +47,9 @@ const infraServices: Record<string, string[]> = {
 
 describe('docker-compose.yml', () => {
   it('has exactly the services of the design', () => {
-    expect(Object.keys(compose.services).sort()).toEqual([...Object.keys(appServices), ...Object.keys(infraServices)].sort());
+    expect(Object.keys(compose.services).sort()).toEqual(
+      [...Object.keys(appServices), ...Object.keys(infraServices)].sort(),
+    );
   });
 
   describe.each(Object.entries(appServices))('%s', (name, { schema, ports }) => {
@@ -89,7 +93,9 @@ describe('docker-compose.yml', () => {
 
     it('has a Dockerfile that builds, health-checks and starts the way the tests do', () => {
       const dockerfile = readFileSync(path.resolve(projectDir, '..', name, 'Dockerfile'), 'utf8');
-      const pkg = JSON.parse(readFileSync(path.resolve(projectDir, '..', name, 'package.json'), 'utf8'));
+      const pkg = JSON.parse(
+        readFileSync(path.resolve(projectDir, '..', name, 'package.json'), 'utf8'),
+      );
       expect(pkg.scripts.start).toBe('node dist/main.js');
       expect(dockerfile).toContain(`RUN npm run build -w packages/service-kit -w ${name}`);
       expect(dockerfile).toContain(`CMD ["node", "${name}/dist/main.js"]`);

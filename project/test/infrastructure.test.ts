@@ -11,7 +11,10 @@ const urls = infra();
 
 describe('real test infrastructure', () => {
   it('PostgreSQL: a round trip through a table', async () => {
-    const client = new Client({ connectionString: urls.postgresUrl, connectionTimeoutMillis: 3000 });
+    const client = new Client({
+      connectionString: urls.postgresUrl,
+      connectionTimeoutMillis: 3000,
+    });
     await requireDependency('PostgreSQL', urls.postgresUrl, () => client.connect());
     try {
       const table = uniqueName('infra_check');
@@ -83,17 +86,29 @@ describe('real test infrastructure', () => {
       greetingTimeout: 3000,
       socketTimeout: 5000,
     });
-    await requireDependency('MailHog SMTP', `${urls.mailHost}:${urls.mailPort}`, () => transport.verify());
-    await transport.sendMail({ from: 'infra@example.com', to, subject: 'infra check', text: 'hello mailhog' });
+    await requireDependency('MailHog SMTP', `${urls.mailHost}:${urls.mailPort}`, () =>
+      transport.verify(),
+    );
+    await transport.sendMail({
+      from: 'infra@example.com',
+      to,
+      subject: 'infra check',
+      text: 'hello mailhog',
+    });
     transport.close();
     const message = await eventually(
       async () => {
         const res = await withTimeout(
-          (signal) => fetch(`${urls.mailhogApiUrl}/api/v2/search?kind=to&query=${encodeURIComponent(to)}`, { signal }),
+          (signal) =>
+            fetch(`${urls.mailhogApiUrl}/api/v2/search?kind=to&query=${encodeURIComponent(to)}`, {
+              signal,
+            }),
           3000,
           'MailHog API',
         );
-        const body = (await res.json()) as { items: { Content: { Headers: Record<string, string[]>; Body: string } }[] };
+        const body = (await res.json()) as {
+          items: { Content: { Headers: Record<string, string[]>; Body: string } }[];
+        };
         return body.items[0];
       },
       { what: `mail to ${to} in MailHog` },

@@ -1,0 +1,45 @@
+import { type Metrics, createMetrics } from '@ms/service-kit';
+import { Counter, Gauge } from 'prom-client';
+
+/** The kit's HTTP metrics plus what the listener did with the events it consumed. */
+export interface ListenerMetrics extends Metrics {
+  consumed: Counter;
+  stored: Counter;
+  retried: Counter;
+  deadLettered: Counter<'reason'>;
+  consuming: Gauge;
+}
+
+export function createListenerMetrics(): ListenerMetrics {
+  const metrics = createMetrics('listener-service');
+  const registers = [metrics.registry];
+  return {
+    ...metrics,
+    consumed: new Counter({
+      name: 'listener_messages_consumed_total',
+      help: 'Deliveries received from RabbitMQ (a retried event counts once per delivery)',
+      registers,
+    }),
+    stored: new Counter({
+      name: 'listener_messages_stored_total',
+      help: 'Events the logger stored (or already had), then acknowledged',
+      registers,
+    }),
+    retried: new Counter({
+      name: 'listener_messages_retried_total',
+      help: 'Failed deliveries sent to a retry queue to be tried again after a delay',
+      registers,
+    }),
+    deadLettered: new Counter({
+      name: 'listener_messages_dead_lettered_total',
+      help: 'Events moved to the dead-letter queue, by reason',
+      labelNames: ['reason'],
+      registers,
+    }),
+    consuming: new Gauge({
+      name: 'listener_consuming',
+      help: '1 while connected to RabbitMQ and consuming the queue, 0 otherwise',
+      registers,
+    }),
+  };
+}

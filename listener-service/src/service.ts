@@ -1,0 +1,97 @@
+import {
+  AmqpConnection,
+  type Logger,
+  Readiness,
+  closeHttpServer,
+  createHttpApp,
+  listen,
+  portOf,
+} from '@ms/service-kit';
+import { LogEventConsumer } from './amqp/log-event-consumer';
+import type { ListenerConfig } from './config';
+import { LoggerClient } from './data/logger-client';
+import { RetryPolicy } from './domain/retry-policy';
+import { createListenerMetrics } from './metrics';
+
+export const SERVICE_NAME = 'listener-service';
+
+export interface StartDeps {
+  logger: Logger;
+  /** Aborting it (shutdown) stops waiting for RabbitMQ at start-up. */
+  signal?: AbortSignal;
+}
+
+export interface RunningListener {
+  /** The health/metrics HTTP port. */
+  port: number;
+  /** Stops consuming, lets in-flight events finish, closes RabbitMQ, then the HTTP server. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Serves /healthz /readyz /metrics at once, then connects to RabbitMQ (with backoff,
+ * until connected or aborted) and consumes; resolves once consuming.
+ */
+export async function start(config: ListenerConfig, deps: StartDeps): Promise<RunningListener> {
+  const { logger, signal } = deps;
+  const metrics = createListenerMetrics();
+  const retryPolicy = new RetryPolicy(config.MAX_ATTEMPTS, config.RETRY_DELAYS_MS);
+  const consumer = new LogEventConsumer({
+    topology: {
+      queue: config.LISTENER_QUEUE,
+      deadLetterExchange: config.DEAD_LETTER_EXCHANGE,
+      deadLetterQueue: config.DEAD_LETTER_QUEUE,
+      retryDelaysMs: retryPolicy.distinctDelaysMs,
+    },
+    prefetch: config.PREFETCH,
+    store: new LoggerClient({
+      baseUrl: config.LOGGER_SERVICE_URL,
+      timeoutMs: config.LOGGER_TIMEOUT_MS,
+    }),
+    retryPolicy,
+    logger,
+    metrics,
+  });
+  const connection = new AmqpConnection({
+    url: config.AMQP_URL,
+    name: 'listener',
+    logger,
+    connectTimeoutMs: config.AMQP_CONNECT_TIMEOUT_MS,
+    onConnect: consumer.setUp,
+  });
+
+  const readiness = new Readiness(logger).add('rabbitmq', () => {
+    if (!connection.isConnected || !consumer.isConsuming) {
+      throw new Error('not connected to RabbitMQ or not consuming');
+    }
+  });
+  const app = createHttpApp({
+    service: SERVICE_NAME,
+    logger,
+    corsOrigins: config.CORS_ORIGINS,
+    readiness,
+    metrics,
+    routes: () => undefined,
+  });
+  const server = await listen(app, config.PORT);
+  const port = portOf(server);
+  logger.info({ port }, 'listener-service health and metrics listening');
+
+  let stopping: Promise<void> | undefined;
+  const stop = () => {
+    stopping ??= (async () => {
+      await consumer.stop(config.SHUTDOWN_TIMEOUT_MS / 2);
+      await connection.close();
+      await closeHttpServer(server);
+    })();
+    return stopping;
+  };
+
+  try {
+    await connection.start(signal);
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+  return { port, stop };
+}

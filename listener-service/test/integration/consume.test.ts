@@ -1,0 +1,194 @@
+import request from 'supertest';
+import { LOG_ROUTING_KEYS } from '@ms/service-kit';
+import { eventually, uniqueName } from '@ms/service-kit/testing';
+import { DEAD_REASON_HEADER } from '../../src/amqp/log-event-consumer';
+import {
+  type ListenerUnderTest,
+  listenerConfig,
+  listenerEnv,
+  metricValue,
+  startListener,
+} from '../support/listener';
+import { TestPublisher, deleteTopology, requireRabbit } from '../support/rabbit';
+import { RealLogger, requireMongo } from '../support/real-logger';
+
+const logger = new RealLogger();
+const env = listenerEnv();
+const config = listenerConfig(env);
+let listener: ListenerUnderTest;
+let publisher: TestPublisher;
+
+beforeAll(async () => {
+  await requireRabbit();
+  await requireMongo();
+  await logger.start();
+  listener = await startListener(listenerConfig({ ...env, LOGGER_SERVICE_URL: logger.url }));
+  publisher = await TestPublisher.open();
+});
+
+afterAll(async () => {
+  await listener?.stop();
+  await publisher?.close();
+  await deleteTopology(config);
+  await logger.dispose();
+});
+
+describe('listener with the real logger and RabbitMQ', () => {
+  it('is alive and ready once consuming', async () => {
+    await request(listener.url).get('/healthz').expect(200, { error: false, message: 'alive' });
+    const ready = await request(listener.url).get('/readyz').expect(200);
+    expect(ready.body).toEqual({
+      error: false,
+      message: 'ready',
+      data: { checks: { rabbitmq: 'ok' } },
+    });
+  });
+
+  it('stores an event from each routing key exactly once, with its messageId as event_id', async () => {
+    const name = uniqueName('routing');
+    const ids: string[] = [];
+    for (const routingKey of LOG_ROUTING_KEYS) {
+      ids.push(await publisher.publishEvent(name, `via ${routingKey}`, { routingKey }));
+    }
+
+    const entries = await eventually(async () => {
+      const found = await logger.entries(name);
+      return found.length >= 3 && found;
+    });
+
+    expect(entries.map((entry) => entry.event_id).sort()).toEqual([...ids].sort());
+    expect(entries.map((entry) => entry.data).sort()).toEqual([
+      'via log.ERROR',
+      'via log.INFO',
+      'via log.WARNING',
+    ]);
+  });
+
+  it('stores a redelivered event (same messageId) once', async () => {
+    const name = uniqueName('duplicate');
+    const storedBefore = await metricValue(listener.url, 'listener_messages_stored_total');
+    const messageId = await publisher.publishEvent(name, 'first');
+    await publisher.publishEvent(name, 'first', { messageId });
+    const marker = await publisher.publishEvent(name, 'after');
+
+    await eventually(async () =>
+      (await logger.entries(name)).some((entry) => entry.event_id === marker),
+    );
+    // Deliveries run concurrently: wait until all three were handled (a duplicate counts).
+    await eventually(
+      async () =>
+        (await metricValue(listener.url, 'listener_messages_stored_total')) >= storedBefore + 3,
+    );
+    const entries = await logger.entries(name);
+    expect(entries.filter((entry) => entry.event_id === messageId)).toHaveLength(1);
+    expect(entries).toHaveLength(2);
+  });
+
+  it('sends the AMQP x-request-id header on to the logger as X-Request-Id', async () => {
+    const name = uniqueName('traced');
+    const requestId = uniqueName('req');
+    await publisher.publishEvent(name, 'traced', { requestId });
+
+    await eventually(async () => (await logger.entries(name)).length === 1);
+    const loggerLine = logger.lines.find(
+      (line) => line.requestId === requestId && line.path === '/log',
+    );
+    expect(loggerLine).toMatchObject({ method: 'POST', status: 202 });
+  });
+
+  it('moves poison messages to the dead-letter queue at once and keeps storing good events', async () => {
+    const name = uniqueName('around_poison');
+    const notJson = uniqueName('not_json');
+    const missingName = JSON.stringify({ data: uniqueName('missing_name') });
+    const wrongType = JSON.stringify({ name: uniqueName('wrong_type'), data: { nested: true } });
+    const deadBefore = await metricValue(listener.url, 'listener_messages_dead_lettered_total');
+    const retriedBefore = await metricValue(listener.url, 'listener_messages_retried_total');
+
+    const good = [await publisher.publishEvent(name, 'before')];
+    await publisher.publishRaw(Buffer.from(`{${notJson}`));
+    good.push(await publisher.publishEvent(name, 'between'));
+    await publisher.publishRaw(Buffer.from(missingName), { routingKey: 'log.ERROR' });
+    await publisher.publishRaw(Buffer.from(wrongType), { routingKey: 'log.WARNING' });
+    good.push(await publisher.publishEvent(name, 'after'));
+
+    const entries = await eventually(async () => {
+      const found = await logger.entries(name);
+      return found.length >= 3 && found;
+    });
+    expect(entries.map((entry) => entry.event_id).sort()).toEqual([...good].sort());
+
+    const dead = await eventually(async () => {
+      const count = await publisher.messageCount(config.DEAD_LETTER_QUEUE);
+      return count >= 3 && (await publisher.drain(config.DEAD_LETTER_QUEUE));
+    });
+    const byBody = Object.fromEntries(
+      dead.map((message) => [
+        message.content.toString(),
+        message.properties.headers?.[DEAD_REASON_HEADER],
+      ]),
+    );
+    expect(byBody).toEqual({
+      [`{${notJson}`]: 'invalid_json',
+      [missingName]: 'invalid_shape',
+      [wrongType]: 'invalid_shape',
+    });
+    // Dead-lettered at once, never retried.
+    expect(await metricValue(listener.url, 'listener_messages_retried_total')).toBe(retriedBefore);
+    expect(
+      await metricValue(listener.url, 'listener_messages_dead_lettered_total', 'invalid_json'),
+    ).toBeGreaterThanOrEqual(1);
+    expect(
+      (await metricValue(listener.url, 'listener_messages_dead_lettered_total', 'invalid_json')) +
+        (await metricValue(listener.url, 'listener_messages_dead_lettered_total', 'invalid_shape')),
+    ).toBe(deadBefore + 3);
+    // The dead letter keeps its messageId and where it came from.
+    const missing = dead.find((message) => message.content.toString() === missingName)!;
+    expect(missing.properties.messageId).toEqual(expect.any(String));
+    expect(missing.properties.headers).toMatchObject({
+      'x-original-exchange': 'logs_topic',
+      'x-original-routing-key': 'log.ERROR',
+    });
+    expect(missing.properties.deliveryMode).toBe(2);
+  });
+
+  it('counts consumed and stored events on /metrics', async () => {
+    const consumed = await metricValue(listener.url, 'listener_messages_consumed_total');
+    const stored = await metricValue(listener.url, 'listener_messages_stored_total');
+    const name = uniqueName('counted');
+
+    await publisher.publishEvent(name, 'one');
+    await publisher.publishEvent(name, 'two');
+    await eventually(async () => (await logger.entries(name)).length === 2);
+
+    await eventually(
+      async () =>
+        (await metricValue(listener.url, 'listener_messages_stored_total')) === stored + 2,
+    );
+    expect(await metricValue(listener.url, 'listener_messages_consumed_total')).toBe(consumed + 2);
+    expect(await metricValue(listener.url, 'listener_consuming')).toBe(1);
+  });
+
+  it('re-declares its queue and resumes when the queue is deleted under it', async () => {
+    const setUps = () => listener.lines.filter((line) => line.msg === 'consuming log events');
+    expect(setUps()).toHaveLength(1);
+
+    await publisher.deleteQueue(config.LISTENER_QUEUE);
+
+    // RabbitMQ cancels the consumer; the listener reconnects and declares the queue again.
+    await eventually(() => setUps().length === 2, {
+      timeoutMs: 15_000,
+      what: 'the listener to consume again',
+    });
+    await request(listener.url).get('/readyz').expect(200);
+    const name = uniqueName('after_redeclare');
+    const id = await publisher.publishEvent(name, 'back');
+    const entries = await eventually(async () => {
+      const found = await logger.entries(name);
+      return found.length === 1 && found;
+    });
+    expect(entries[0]!.event_id).toBe(id);
+    expect(
+      listener.lines.some((line) => line.msg === 'RabbitMQ cancelled the consumer; reconnecting'),
+    ).toBe(true);
+  });
+});

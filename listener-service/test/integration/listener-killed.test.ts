@@ -1,0 +1,110 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { REPO_ROOT, eventually, freePort, uniqueName } from '@ms/service-kit/testing';
+import { listenerConfig, listenerEnv } from '../support/listener';
+import { TestPublisher, deleteTopology, requireRabbit } from '../support/rabbit';
+import { RealLogger, requireMongo } from '../support/real-logger';
+
+const EVENTS = 300;
+const logger = new RealLogger();
+const env = listenerEnv();
+const config = listenerConfig(env);
+let publisher: TestPublisher;
+const children: ChildProcess[] = [];
+
+jest.setTimeout(120_000);
+
+/** The listener as its own process, from source as `npm run dev` runs it. */
+async function spawnListener(): Promise<{
+  child: ChildProcess;
+  url: string;
+  output: () => string;
+}> {
+  const port = await freePort();
+  // node with tsx's loader, not the tsx CLI: the CLI runs the service in a grandchild,
+  // which a SIGKILL of the CLI would leave running.
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', path.join(REPO_ROOT, 'listener-service/src/main.ts')],
+    {
+      cwd: path.join(REPO_ROOT, 'listener-service'),
+      env: { ...process.env, ...env, PORT: String(port), LOGGER_SERVICE_URL: logger.url },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
+  children.push(child);
+  let output = '';
+  const keep = (chunk: Buffer) => {
+    output = (output + chunk.toString()).slice(-4000);
+  };
+  child.stdout?.on('data', keep);
+  child.stderr?.on('data', keep);
+  const url = `http://127.0.0.1:${port}`;
+  await eventually(async () => (await fetch(`${url}/readyz`)).status === 200, {
+    timeoutMs: 30_000,
+    what: `the listener process to be ready; output: ${output}`,
+  });
+  return { child, url, output: () => output };
+}
+
+function killHard(child: ChildProcess): Promise<void> {
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  child.kill('SIGKILL');
+  return exited;
+}
+
+beforeAll(async () => {
+  await requireRabbit();
+  await requireMongo();
+  await logger.start();
+  publisher = await TestPublisher.open();
+});
+
+afterAll(async () => {
+  for (const child of children) {
+    if (child.exitCode === null && child.signalCode === null) await killHard(child);
+  }
+  await publisher?.close();
+  await deleteTopology(config);
+  await logger.dispose();
+});
+
+it('loses nothing when the listener is killed mid-stream and started again', async () => {
+  const name = uniqueName('killed_listener');
+  const first = await spawnListener();
+
+  const ids: string[] = [];
+  const publishing = (async () => {
+    for (let i = 0; i < EVENTS; i++) {
+      ids.push(await publisher.publishEvent(name, `event ${i}`));
+      await sleep(5); // a steady stream, so that the kill lands in the middle of it
+    }
+  })();
+  // Kill it once it is busy storing, while events are still being published.
+  await eventually(async () => (await logger.entries(name)).length >= 30, {
+    timeoutMs: 30_000,
+    intervalMs: 20,
+    what: 'the first events to be stored',
+  });
+  await killHard(first.child);
+  const killedAfter = ids.length;
+  await publishing;
+  const storedWhileDown = (await logger.entries(name)).length;
+
+  await spawnListener();
+
+  const entries = await eventually(
+    async () => {
+      const found = await logger.entries(name);
+      return found.length >= EVENTS && found;
+    },
+    { timeoutMs: 60_000, intervalMs: 500, what: `all ${EVENTS} events to be stored` },
+  );
+  // It really was killed mid-stream: events were published after the kill and waited.
+  expect(killedAfter).toBeLessThan(EVENTS);
+  expect(storedWhileDown).toBeLessThan(EVENTS);
+  expect(entries).toHaveLength(EVENTS);
+  expect(new Set(entries.map((entry) => entry.event_id))).toEqual(new Set(ids));
+  expect(await publisher.messageCount(config.DEAD_LETTER_QUEUE)).toBe(0);
+});

@@ -1,0 +1,97 @@
+// Restarts the machine's RabbitMQ: run alone, after the other tests (project test script).
+import { execFile } from 'node:child_process';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { REPO_ROOT, eventually, uniqueName } from '@ms/service-kit/testing';
+import {
+  type ListenerUnderTest,
+  listenerConfig,
+  listenerEnv,
+  metricValue,
+  startListener,
+} from '../support/listener';
+import { TestPublisher, deleteTopology, requireRabbit } from '../support/rabbit';
+import { RealLogger, requireMongo } from '../support/real-logger';
+
+const run = promisify(execFile);
+const rabbitmq = (command: 'restart' | 'start') =>
+  run('bash', [path.join(REPO_ROOT, 'project/infra/rabbitmq.sh'), command], { timeout: 120_000 });
+
+const logger = new RealLogger();
+const env = listenerEnv();
+const config = listenerConfig(env);
+let listener: ListenerUnderTest;
+
+jest.setTimeout(180_000);
+
+beforeAll(async () => {
+  await requireRabbit();
+  await requireMongo();
+  await logger.start();
+  listener = await startListener(listenerConfig({ ...env, LOGGER_SERVICE_URL: logger.url }));
+});
+
+afterAll(async () => {
+  await rabbitmq('start'); // leave RabbitMQ running even if the test failed half-way
+  await listener?.stop();
+  await deleteTopology(config);
+  await logger.dispose();
+});
+
+it('resumes by itself after RabbitMQ restarts, losing none of the queued events', async () => {
+  const name = uniqueName('rabbit_restart');
+  const before = await TestPublisher.open();
+  const firstId = await before.publishEvent(name, 'before the restart');
+  await eventually(async () => (await logger.entries(name)).length === 1);
+
+  // Events that are still in the (durable) queue when RabbitMQ goes down.
+  await logger.stop();
+  const queuedIds: string[] = [];
+  for (let i = 0; i < 20; i++) queuedIds.push(await before.publishEvent(name, `queued ${i}`));
+  await before.close();
+
+  const readiness: number[] = [];
+  const polling = setInterval(() => {
+    fetch(`${listener.url}/readyz`)
+      .then((response) => readiness.push(response.status))
+      .catch(() => readiness.push(0));
+  }, 100);
+  try {
+    await rabbitmq('restart');
+    await logger.start();
+    await eventually(async () => (await fetch(`${listener.url}/readyz`)).status === 200, {
+      timeoutMs: 60_000,
+      what: 'the listener to consume again',
+    });
+  } finally {
+    clearInterval(polling);
+  }
+  // It noticed the outage (not ready while RabbitMQ was down) and got over it alone.
+  expect(readiness).toContain(503);
+  expect(listener.lines.some((line) => line.msg === 'RabbitMQ connection lost; reconnecting')).toBe(
+    true,
+  );
+  expect(
+    listener.lines.filter((line) => line.msg === 'consuming log events').length,
+  ).toBeGreaterThanOrEqual(2);
+
+  const after = await TestPublisher.open();
+  try {
+    const lastId = await after.publishEvent(name, 'after the restart');
+    const entries = await eventually(
+      async () => {
+        const found = await logger.entries(name);
+        return found.length >= 22 && found;
+      },
+      { timeoutMs: 60_000, intervalMs: 500, what: 'every event to be stored' },
+    );
+    expect(new Set(entries.map((entry) => entry.event_id))).toEqual(
+      new Set([firstId, ...queuedIds, lastId]),
+    );
+    expect(entries).toHaveLength(22);
+    expect(await after.messageCount(config.DEAD_LETTER_QUEUE)).toBe(0);
+    expect(await metricValue(listener.url, 'listener_consuming')).toBe(1);
+  } finally {
+    await after.close();
+  }
+});

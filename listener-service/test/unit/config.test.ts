@@ -1,0 +1,38 @@
+import { ConfigError, parseConfig } from '@ms/service-kit';
+import { configSchema } from '../../src/config';
+
+describe('listener config', () => {
+  it('defaults to the host addresses of the design', () => {
+    const config = parseConfig(configSchema, {});
+    expect(config).toMatchObject({
+      PORT: 8084,
+      AMQP_URL: 'amqp://guest:guest@127.0.0.1:5672',
+      LOGGER_SERVICE_URL: 'http://127.0.0.1:8082',
+      LISTENER_QUEUE: 'logs.listener',
+      DEAD_LETTER_EXCHANGE: 'logs.dead',
+      DEAD_LETTER_QUEUE: 'logs.listener.dead',
+      PREFETCH: 50,
+      MAX_ATTEMPTS: 10,
+      RETRY_DELAYS_MS: [1000, 5000, 15000, 30000, 60000],
+      LOGGER_TIMEOUT_MS: 5000,
+    });
+  });
+
+  it('reads the retry delays as a list of milliseconds', () => {
+    expect(parseConfig(configSchema, { RETRY_DELAYS_MS: '200, 400,800' }).RETRY_DELAYS_MS).toEqual([
+      200, 400, 800,
+    ]);
+  });
+
+  it.each([
+    ['DEAD_LETTER_QUEUE', 'logs.failed', 'DEAD_LETTER_QUEUE'],
+    ['PREFETCH', '0', 'PREFETCH'],
+    ['PREFETCH', '5000', 'PREFETCH'],
+    ['RETRY_DELAYS_MS', '100,soon', 'RETRY_DELAYS_MS'],
+    ['MAX_ATTEMPTS', '0', 'MAX_ATTEMPTS'],
+    ['AMQP_URL', 'not a url', 'AMQP_URL'],
+  ])('refuses %s=%s, naming the variable', (name, value, mentioned) => {
+    expect(() => parseConfig(configSchema, { [name]: value })).toThrow(ConfigError);
+    expect(() => parseConfig(configSchema, { [name]: value })).toThrow(mentioned);
+  });
+});
