@@ -52,9 +52,9 @@ check "build (every workspace)" npm run --silent build
 
 say "tests"
 jest=(node_modules/.bin/jest --ci --json)
-"${jest[@]}" --outputFile="$artifacts/jest-main.json" --maxWorkers=2 --testPathIgnorePatterns '\.outage\.test\.ts$'
-say "outage tests (stop and restart shared infrastructure; one at a time)"
-"${jest[@]}" --outputFile="$artifacts/jest-outage.json" --runInBand --passWithNoTests --testPathPattern '\.outage\.test\.ts$'
+"${jest[@]}" --outputFile="$artifacts/jest-main.json" --maxWorkers=2 --testPathIgnorePatterns '\.(outage|e2e)\.test\.ts$'
+say "whole-system and outage tests (one at a time)"
+"${jest[@]}" --outputFile="$artifacts/jest-serial.json" --runInBand --testPathPattern '\.(outage|e2e)\.test\.ts$'
 bash project/infra/up.sh >/dev/null || true # leave the infrastructure up for the next run
 
 counts=$(node -e '
@@ -66,6 +66,6 @@ counts=$(node -e '
     failed += r.numFailedTests + r.numRuntimeErrorTestSuites;
   }
   console.log(passed, failed);
-' "$artifacts/jest-main.json" "$artifacts/jest-outage.json")
+' "$artifacts/jest-main.json" "$artifacts/jest-serial.json")
 read -r passed failed <<<"$counts"
 finish "$passed" $((failed + failed_checks))

@@ -78,14 +78,21 @@ export class Shutdown {
   }
 }
 
-/** Stops accepting connections, lets in-flight requests finish, closes idle keep-alives. */
-export function closeHttpServer(server: Server): Promise<void> {
+/**
+ * Stops accepting connections, lets in-flight requests finish, closes idle keep-alives.
+ * After graceMs every connection still open is closed: requests that ran that long, and
+ * sockets that never carried a request (browsers open spare ones), which Node does not
+ * count as idle and which would otherwise hold close() open until they time out.
+ */
+export function closeHttpServer(server: Server, { graceMs = 5000 } = {}): Promise<void> {
   return new Promise((resolve, reject) => {
     if (!server.listening) return resolve();
     // Connections that finish their request while we wait become idle keep-alives: close those too.
     const sweeper = setInterval(() => server.closeIdleConnections(), 100);
+    const grace = setTimeout(() => server.closeAllConnections(), graceMs);
     server.close((err) => {
       clearInterval(sweeper);
+      clearTimeout(grace);
       if (err) reject(err);
       else resolve();
     });

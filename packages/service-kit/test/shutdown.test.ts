@@ -75,3 +75,19 @@ describe('SIGTERM in a real process', () => {
     expect(out).toContain('closed http server\nclosed pool\n');
   });
 });
+
+describe('closeHttpServer', () => {
+  it('closes a socket that never sent a request after the grace period', async () => {
+    const { connect } = await import('node:net');
+    const { closeHttpServer, listen, portOf } = await import('../src');
+    const server = await listen((_req, res) => res.end('ok'), 0, '127.0.0.1');
+    const idle = connect(portOf(server), '127.0.0.1');
+    await new Promise((resolve) => idle.once('connect', resolve));
+    const closedByServer = new Promise((resolve) => idle.once('close', resolve));
+    const started = Date.now();
+    await closeHttpServer(server, { graceMs: 200 });
+    await closedByServer;
+    expect(Date.now() - started).toBeLessThan(5000);
+    expect(server.listening).toBe(false);
+  });
+});

@@ -97,12 +97,13 @@ function accessLog(logger: Logger) {
     res.on(
       'finish',
       AsyncResource.bind(() => {
-        if (req.path === '/metrics' || req.path === '/healthz' || req.path === '/ping') return;
+        const path = req.originalUrl.split('?')[0] ?? req.originalUrl;
+        if (path === '/metrics' || path === '/healthz' || path === '/ping') return;
         const durationMs = Number(process.hrtime.bigint() - started) / 1e6;
         logger.info(
           {
             method: req.method,
-            path: req.path,
+            path,
             status: res.statusCode,
             durationMs: Math.round(durationMs * 10) / 10,
           },
