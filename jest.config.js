@@ -24,13 +24,8 @@ module.exports = {
     testEnvironment: 'node',
     testMatch: ['<rootDir>/test/**/*.test.ts'],
     transform: {
-      '^.+\\.ts$': [
-        '@swc/jest',
-        {
-          jsc: { parser: { syntax: 'typescript' }, target: 'es2022' },
-          module: { type: 'commonjs' },
-        },
-      ],
+      // Transpile only (isolatedModules): type errors are tsc's job in `npm run typecheck`.
+      '^.+\\.ts$': ['ts-jest', { tsconfig: path.join(__dirname, 'tsconfig.jest.json') }],
     },
     moduleNameMapper: {
       '^@ms/service-kit$': path.join(kitSrc, 'index.ts'),
