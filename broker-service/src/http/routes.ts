@@ -48,7 +48,7 @@ export function brokerRoutes(broker: Broker) {
     app.get('/logs', async (req, res) => {
       const query = parseInput(logsQuerySchema, req.query);
       const entries = await broker.listLogs(query);
-      sendOk(res, `${entries.length} log entries`, entries);
+      sendOk(res, `${entries.length} log ${entries.length === 1 ? 'entry' : 'entries'}`, entries);
     });
   };
 }
