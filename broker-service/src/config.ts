@@ -1,4 +1,4 @@
-import { commonConfigShape, envVar, z } from '@ms/service-kit';
+import { commonConfigShape, envVar, logsExchangeVar, z } from '@ms/service-kit';
 
 /** host:port of a TCP endpoint, e.g. 127.0.0.1:5001 or logger-service:5001. */
 const hostPort = (defaultValue: string) =>
@@ -19,6 +19,7 @@ export const configSchema = z.object({
     .string()
     .regex(/^amqps?:\/\//, 'must be an amqp:// URL')
     .default('amqp://guest:guest@127.0.0.1:5672'),
+  LOGS_EXCHANGE: logsExchangeVar(),
   /** Deadline of one call to the authentication, mail or logger service over HTTP. */
   HTTP_CLIENT_TIMEOUT_MS: envVar.milliseconds(5000),
   /** Keep-alive connections at most to each of the auth, mail and logger services. */

@@ -73,6 +73,7 @@ export async function start(config: Config, deps: StartDeps): Promise<RunningBro
   const publisher = new AmqpEventPublisher({
     url: config.AMQP_URL,
     logger,
+    exchange: config.LOGS_EXCHANGE,
     publishTimeoutMs: config.PUBLISH_TIMEOUT_MS,
     maxInFlight: config.PUBLISH_MAX_IN_FLIGHT,
   });

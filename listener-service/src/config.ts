@@ -1,4 +1,4 @@
-import { commonConfigShape, envVar, z } from '@ms/service-kit';
+import { commonConfigShape, envVar, logsExchangeVar, z } from '@ms/service-kit';
 
 const retryDelays = envVar
   .list('1000,5000,15000,30000,60000')
@@ -12,6 +12,7 @@ export const configSchema = z.object({
   ...commonConfigShape,
   PORT: envVar.port(8084),
   AMQP_URL: envVar.url('amqp://guest:guest@127.0.0.1:5672'),
+  LOGS_EXCHANGE: logsExchangeVar(),
   LOGGER_SERVICE_URL: envVar.url('http://127.0.0.1:8082'),
   LOGGER_TIMEOUT_MS: envVar.milliseconds(5000),
   /** The durable work queue bound to log.INFO, log.WARNING and log.ERROR. */

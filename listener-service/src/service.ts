@@ -38,6 +38,7 @@ export async function start(config: ListenerConfig, deps: StartDeps): Promise<Ru
   const retryPolicy = new RetryPolicy(config.MAX_ATTEMPTS, config.RETRY_DELAYS_MS);
   const consumer = new LogEventConsumer({
     topology: {
+      exchange: config.LOGS_EXCHANGE,
       queue: config.LISTENER_QUEUE,
       deadLetterExchange: config.DEAD_LETTER_EXCHANGE,
       deadLetterQueue: config.DEAD_LETTER_QUEUE,

@@ -2,7 +2,7 @@
 # Debian's Chromium for the browser test (driven by playwright-core; no browser download).
 set -euo pipefail
 if [ -x /usr/bin/chromium ]; then
-  echo "ok  chromium already installed ($(/usr/bin/chromium --version 2>/dev/null | head -1))"
+  echo "ok  chromium already installed ($(dpkg-query -W -f='${Version}' chromium 2>/dev/null))"
   exit 0
 fi
 if [ "$(id -u)" -ne 0 ]; then
@@ -13,4 +13,4 @@ echo "installing chromium from Debian's packages"
 export DEBIAN_FRONTEND=noninteractive
 apt-get update -qq >/dev/null
 apt-get install -y -qq chromium >/dev/null
-/usr/bin/chromium --version
+echo "ok  chromium $(dpkg-query -W -f='${Version}' chromium) installed"

@@ -3,7 +3,6 @@ import type { ConfirmChannel, ConsumeMessage } from 'amqplib';
 import {
   AmqpConnection,
   type AmqpChannelModel,
-  LOGS_EXCHANGE,
   type LogEntry,
   type LogSeverity,
   type Logger,
@@ -19,6 +18,8 @@ import type { EventPublisher } from '../domain/ports';
 
 export interface AmqpEventPublisherOptions {
   url: string;
+  /** The topic exchange of log events (logs_topic). */
+  exchange: string;
   logger: Logger;
   /** How long a publish may wait for the broker's confirm (then 504). */
   publishTimeoutMs: number;
@@ -102,7 +103,7 @@ export class AmqpEventPublisher implements EventPublisher {
       };
       try {
         channel.publish(
-          LOGS_EXCHANGE,
+          this.options.exchange,
           routingKeyFor(severity),
           body,
           {
@@ -150,7 +151,7 @@ export class AmqpEventPublisher implements EventPublisher {
         .then(() => model.close())
         .catch(() => undefined);
     });
-    await declareLogsExchange(channel);
+    await declareLogsExchange(channel, this.options.exchange);
     this.channel = channel;
   }
 }

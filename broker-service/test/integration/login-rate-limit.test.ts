@@ -2,41 +2,34 @@
 // broker: the broker forwards its caller's address (X-Forwarded-For) and the service
 // trusts it from the broker (TRUST_PROXY). Clients here come from different loopback
 // addresses (127.0.0.2, 127.0.0.3), which Linux routes to 127.0.0.1's listeners.
-import { Client } from 'pg';
 import { request } from 'node:http';
 import { createLogger, parseConfig } from '@ms/service-kit';
-import { freePort, infra, requireDependency, uniqueName } from '@ms/service-kit/testing';
+import {
+  type ScratchDatabase,
+  createScratchDatabase,
+  freePort,
+  infra,
+  requireDependency,
+  withPostgresAdmin,
+} from '@ms/service-kit/testing';
 import * as auth from '../../../authentication-service/src/config';
 import { start as startAuth } from '../../../authentication-service/src/service';
 import { startBroker } from '../support/broker-process';
 
-const database = uniqueName('broker_login_limit');
 const quiet = createLogger('test', { level: 'silent' });
+let database: ScratchDatabase;
 let stopAll: () => Promise<void>;
 let brokerUrl: string;
 
-async function admin(sql: string): Promise<void> {
-  const client = new Client({
-    connectionString: infra().postgresUrl,
-    connectionTimeoutMillis: 3000,
-  });
-  await client.connect();
-  try {
-    await client.query(sql);
-  } finally {
-    await client.end();
-  }
-}
-
 beforeAll(async () => {
-  await requireDependency('Postgres', infra().postgresUrl, () => admin('SELECT 1'));
-  await admin(`CREATE DATABASE "${database}"`);
-  const pgUrl = new URL(infra().postgresUrl);
-  pgUrl.pathname = `/${database}`;
+  await requireDependency('Postgres', infra().postgresUrl, () =>
+    withPostgresAdmin((client) => client.query('SELECT 1')),
+  );
+  database = await createScratchDatabase('broker_login_limit');
   const authService = await startAuth(
     parseConfig(auth.configSchema, {
       PORT: '0',
-      POSTGRES_URL: pgUrl.toString(),
+      POSTGRES_URL: database.url,
       LOGGER_SERVICE_URL: `http://127.0.0.1:${await freePort()}`,
       BCRYPT_COST: '4',
       LOGIN_MAX_FAILURES: '3',
@@ -57,7 +50,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await stopAll?.();
-  await admin(`DROP DATABASE IF EXISTS "${database}" WITH (FORCE)`);
+  await database?.drop();
 });
 
 interface Answer {

@@ -3,7 +3,7 @@ import amqp from 'amqplib';
 import { MongoClient } from 'mongodb';
 import { Client } from 'pg';
 import { type Logger, type StoredLogEntry, createLogger, parseConfig } from '@ms/service-kit';
-import { infra, requireDependency, uniqueName } from '@ms/service-kit/testing';
+import { infra, requireDependency, uniqueName, withPostgresAdmin } from '@ms/service-kit/testing';
 import * as auth from '../../../authentication-service/src/config';
 import { start as startAuth } from '../../../authentication-service/src/service';
 import * as listener from '../../../listener-service/src/config';
@@ -58,6 +58,8 @@ export class SystemUnderTest {
   mailService!: Restartable & { port: number };
   listenerService!: Restartable;
   readonly listenerQueue = `${this.name}.listener`;
+  /** An exchange of its own, so no other test file's events reach this system's queues. */
+  readonly logsExchange = `${this.name}.logs`;
   private readonly retryDelaysMs = [200, 500, 1000];
   private readonly pgDatabase = this.name;
   private readonly mongoDatabase = this.name;
@@ -65,7 +67,7 @@ export class SystemUnderTest {
   static async requireInfrastructure(): Promise<void> {
     const { postgresUrl, amqpUrl, mongoUrl, mailhogApiUrl } = infra();
     await requireDependency('Postgres', postgresUrl, () =>
-      withPg((client) => client.query('SELECT 1')),
+      withPostgresAdmin((client) => client.query('SELECT 1')),
     );
     await requireDependency('RabbitMQ', amqpUrl, async () => {
       const connection = await amqp.connect(amqpUrl, { timeout: 3000 });
@@ -84,7 +86,7 @@ export class SystemUnderTest {
 
   async start(brokerEnv: Record<string, string> = {}): Promise<void> {
     const { postgresUrl, amqpUrl, mongoUrl, mailHost, mailPort } = infra();
-    await withPg((client) => client.query(`CREATE DATABASE "${this.pgDatabase}"`));
+    await withPostgresAdmin((client) => client.query(`CREATE DATABASE "${this.pgDatabase}"`));
 
     this.logger = await restartable(async (ports) => {
       const running = await startLogger(
@@ -138,6 +140,7 @@ export class SystemUnderTest {
           PORT: '0',
           AMQP_URL: amqpUrl,
           LOGGER_SERVICE_URL: loggerUrl,
+          LOGS_EXCHANGE: this.logsExchange,
           LISTENER_QUEUE: this.listenerQueue,
           DEAD_LETTER_EXCHANGE: `${this.name}.dead`,
           DEAD_LETTER_QUEUE: `${this.name}.listener.dead`,
@@ -152,6 +155,7 @@ export class SystemUnderTest {
     const running = await startBroker(
       brokerConfig({
         AMQP_URL: amqpUrl,
+        LOGS_EXCHANGE: this.logsExchange,
         AUTH_SERVICE_URL: `http://127.0.0.1:${this.authService.port}`,
         MAIL_SERVICE_URL: `http://127.0.0.1:${this.mailService.port}`,
         LOGGER_SERVICE_URL: loggerUrl,
@@ -228,12 +232,13 @@ export class SystemUnderTest {
       ];
       for (const queue of queues) await channel.deleteQueue(queue);
       await channel.deleteExchange(`${this.name}.dead`);
+      await channel.deleteExchange(this.logsExchange);
       await connection.close();
     }
     await withMongo((client) => client.db(this.mongoDatabase).dropDatabase()).catch(
       () => undefined,
     );
-    await withPg((client) =>
+    await withPostgresAdmin((client) =>
       client.query(`DROP DATABASE IF EXISTS "${this.pgDatabase}" WITH (FORCE)`),
     ).catch(() => undefined);
   }
@@ -256,19 +261,6 @@ async function restartable<P extends object, R extends { stop(): Promise<void>; 
       if (!current) current = await launch(ports);
     },
   };
-}
-
-async function withPg<T>(work: (client: Client) => Promise<T>): Promise<T> {
-  const client = new Client({
-    connectionString: infra().postgresUrl,
-    connectionTimeoutMillis: 5000,
-  });
-  await client.connect();
-  try {
-    return await work(client);
-  } finally {
-    await client.end();
-  }
 }
 
 async function withMongo<T>(work: (client: MongoClient) => Promise<T>): Promise<T> {

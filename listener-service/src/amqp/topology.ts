@@ -1,8 +1,10 @@
 import type { Channel } from 'amqplib';
-import { LOGS_EXCHANGE, LOG_ROUTING_KEYS, declareLogsExchange } from '@ms/service-kit';
+import { LOG_ROUTING_KEYS, declareLogsExchange } from '@ms/service-kit';
 
 /** The names of everything the listener declares; tests pass unique ones. */
 export interface ListenerTopology {
+  /** The topic exchange the broker publishes log events on (logs_topic). */
+  exchange: string;
   queue: string;
   deadLetterExchange: string;
   deadLetterQueue: string;
@@ -17,7 +19,7 @@ export function retryQueueName(queue: string, delayMs: number): string {
 
 /**
  * Declares (idempotently, after every reconnect):
- * - the durable topic exchange logs_topic;
+ * - the durable topic exchange of log events (logs_topic);
  * - the durable work queue, bound to log.INFO, log.WARNING, log.ERROR, whose rejected
  *   messages go to the dead-letter exchange;
  * - the direct dead-letter exchange and the dead-letter queue bound to it under the work
@@ -29,8 +31,8 @@ export async function declareListenerTopology(
   channel: Channel,
   topology: ListenerTopology,
 ): Promise<void> {
-  const { queue, deadLetterExchange, deadLetterQueue, retryDelaysMs } = topology;
-  await declareLogsExchange(channel);
+  const { exchange, queue, deadLetterExchange, deadLetterQueue, retryDelaysMs } = topology;
+  await declareLogsExchange(channel, exchange);
   await channel.assertExchange(deadLetterExchange, 'direct', { durable: true });
   await channel.assertQueue(deadLetterQueue, { durable: true });
   await channel.bindQueue(deadLetterQueue, deadLetterExchange, queue);
@@ -40,7 +42,7 @@ export async function declareListenerTopology(
     deadLetterRoutingKey: queue,
   });
   for (const routingKey of LOG_ROUTING_KEYS) {
-    await channel.bindQueue(queue, LOGS_EXCHANGE, routingKey);
+    await channel.bindQueue(queue, exchange, routingKey);
   }
   for (const delayMs of retryDelaysMs) {
     await channel.assertQueue(retryQueueName(queue, delayMs), {

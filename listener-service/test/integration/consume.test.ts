@@ -23,7 +23,7 @@ beforeAll(async () => {
   await requireMongo();
   await logger.start();
   listener = await startListener(listenerConfig({ ...env, LOGGER_SERVICE_URL: logger.url }));
-  publisher = await TestPublisher.open();
+  publisher = await TestPublisher.open(config.LOGS_EXCHANGE);
 });
 
 afterAll(async () => {
@@ -145,7 +145,7 @@ describe('listener with the real logger and RabbitMQ', () => {
     const missing = dead.find((message) => message.content.toString() === missingName)!;
     expect(missing.properties.messageId).toEqual(expect.any(String));
     expect(missing.properties.headers).toMatchObject({
-      'x-original-exchange': 'logs_topic',
+      'x-original-exchange': config.LOGS_EXCHANGE,
       'x-original-routing-key': 'log.ERROR',
     });
     expect(missing.properties.deliveryMode).toBe(2);

@@ -58,7 +58,7 @@ beforeAll(async () => {
   await requireRabbit();
   await requireMongo();
   await logger.start();
-  publisher = await TestPublisher.open();
+  publisher = await TestPublisher.open(config.LOGS_EXCHANGE);
 });
 
 afterAll(async () => {

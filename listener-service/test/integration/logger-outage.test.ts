@@ -24,7 +24,7 @@ beforeAll(async () => {
   await requireMongo();
   await logger.start();
   listener = await startListener(listenerConfig({ ...env, LOGGER_SERVICE_URL: logger.url }));
-  publisher = await TestPublisher.open();
+  publisher = await TestPublisher.open(config.LOGS_EXCHANGE);
 });
 
 afterAll(async () => {

@@ -40,7 +40,7 @@ afterAll(async () => {
 
 it('resumes by itself after RabbitMQ restarts, losing none of the queued events', async () => {
   const name = uniqueName('rabbit_restart');
-  const before = await TestPublisher.open();
+  const before = await TestPublisher.open(config.LOGS_EXCHANGE);
   const firstId = await before.publishEvent(name, 'before the restart');
   await eventually(async () => (await logger.entries(name)).length === 1);
 
@@ -75,7 +75,7 @@ it('resumes by itself after RabbitMQ restarts, losing none of the queued events'
     listener.lines.filter((line) => line.msg === 'consuming log events').length,
   ).toBeGreaterThanOrEqual(2);
 
-  const after = await TestPublisher.open();
+  const after = await TestPublisher.open(config.LOGS_EXCHANGE);
   try {
     const lastId = await after.publishEvent(name, 'after the restart');
     const entries = await eventually(

@@ -22,7 +22,7 @@ beforeAll(async () => {
   listener = await startListener(
     listenerConfig({ ...env, LOGGER_SERVICE_URL: `http://127.0.0.1:${await freePort()}` }),
   );
-  publisher = await TestPublisher.open();
+  publisher = await TestPublisher.open(config.LOGS_EXCHANGE);
 });
 
 afterAll(async () => {
@@ -47,7 +47,7 @@ it('retries a failing event with growing delays, then dead-letters it with its a
   expect(dead!.properties.headers).toMatchObject({
     [DEAD_REASON_HEADER]: 'retries_exhausted',
     [ATTEMPTS_HEADER]: 2,
-    'x-original-exchange': 'logs_topic',
+    'x-original-exchange': config.LOGS_EXCHANGE,
     'x-original-routing-key': 'log.WARNING',
   });
   expect(String(dead!.properties.headers?.['x-dead-error'])).toContain(

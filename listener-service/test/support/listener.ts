@@ -10,6 +10,7 @@ export function listenerEnv(overrides: Record<string, string> = {}): Record<stri
   return {
     PORT: '0',
     AMQP_URL: infra().amqpUrl,
+    LOGS_EXCHANGE: `${queue}.logs`,
     LISTENER_QUEUE: queue,
     DEAD_LETTER_EXCHANGE: `${queue}.dlx`,
     DEAD_LETTER_QUEUE: `${queue}.dead`,

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import amqp, { type ChannelModel, type ConfirmChannel, type GetMessage } from 'amqplib';
-import { LOGS_EXCHANGE, declareLogsExchange } from '@ms/service-kit';
+import { declareLogsExchange } from '@ms/service-kit';
 import { infra, requireDependency } from '@ms/service-kit/testing';
 import { retryQueueName } from '../../src/amqp/topology';
 
@@ -18,20 +18,24 @@ export interface PublishOptions {
   requestId?: string;
 }
 
-/** Publishes straight to logs_topic, as the broker does: persistent, with a messageId, confirmed. */
+/**
+ * Publishes straight to a listener's exchange (logs_topic in production), as the broker does:
+ * persistent, with a messageId, confirmed.
+ */
 export class TestPublisher {
   private constructor(
     private readonly connection: ChannelModel,
     private readonly channel: ConfirmChannel,
+    private readonly exchange: string,
   ) {}
 
-  static async open(): Promise<TestPublisher> {
+  static async open(exchange: string): Promise<TestPublisher> {
     const connection = await amqp.connect(infra().amqpUrl, { timeout: 5000 });
     connection.on('error', () => undefined);
     const channel = await connection.createConfirmChannel();
     channel.on('error', () => undefined);
-    await declareLogsExchange(channel);
-    return new TestPublisher(connection, channel);
+    await declareLogsExchange(channel, exchange);
+    return new TestPublisher(connection, channel, exchange);
   }
 
   /** Publishes `{"name","data"}`; resolves with the messageId once RabbitMQ confirmed. */
@@ -45,7 +49,7 @@ export class TestPublisher {
     const headers = options.requestId ? { 'x-request-id': options.requestId } : {};
     return new Promise((resolve, reject) => {
       this.channel.publish(
-        LOGS_EXCHANGE,
+        this.exchange,
         options.routingKey ?? 'log.INFO',
         content,
         {
@@ -85,6 +89,7 @@ export class TestPublisher {
 export interface TopologyNames {
   LISTENER_QUEUE: string;
   DEAD_LETTER_EXCHANGE: string;
+  LOGS_EXCHANGE: string;
   DEAD_LETTER_QUEUE: string;
   RETRY_DELAYS_MS: number[];
 }
@@ -109,6 +114,7 @@ export async function deleteTopology(names: TopologyNames): Promise<void> {
     const channel = await connection.createChannel();
     channel.on('error', () => undefined);
     await channel.deleteExchange(names.DEAD_LETTER_EXCHANGE).catch(() => undefined);
+    await channel.deleteExchange(names.LOGS_EXCHANGE).catch(() => undefined);
     await channel.close().catch(() => undefined);
   } finally {
     await connection.close().catch(() => undefined);

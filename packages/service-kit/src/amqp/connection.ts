@@ -202,9 +202,12 @@ export class AmqpConnection extends EventEmitter<AmqpConnectionEvents> {
   }
 }
 
-/** Declares the durable topic exchange LOGS_EXCHANGE ('logs_topic'). */
-export async function declareLogsExchange(channel: Channel): Promise<void> {
-  await channel.assertExchange(LOGS_EXCHANGE, 'topic', { durable: true });
+/** Declares the durable topic exchange for log events, LOGS_EXCHANGE ('logs_topic') by default. */
+export async function declareLogsExchange(
+  channel: Channel,
+  exchange = LOGS_EXCHANGE,
+): Promise<void> {
+  await channel.assertExchange(exchange, 'topic', { durable: true });
 }
 
 /** The URL without its password, for log lines. */

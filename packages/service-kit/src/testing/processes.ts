@@ -4,8 +4,8 @@ import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { infra } from './infra';
-import { Client } from 'pg';
-import { eventually, freePort, uniqueName } from './wait';
+import { createScratchDatabase } from './postgres';
+import { eventually, freePort } from './wait';
 
 /**
  * A dependency process owned by one test file (its own FerretDB or MailHog on free
@@ -73,19 +73,16 @@ export function portAccepts(port: number, host = '127.0.0.1'): Promise<boolean> 
  * metadata cache. `dispose()` stops it and drops that database.
  */
 export async function ferretDbProcess(): Promise<ManagedProcess & { dispose(): Promise<void> }> {
-  const { ferretdbBin, postgresUrl } = infra();
+  const { ferretdbBin } = infra();
   const port = await freePort();
   const stateDir = mkdtempSync(path.join(tmpdir(), 'ferretdb-'));
-  const database = uniqueName('ferretdb_private');
-  await adminQuery(postgresUrl, `CREATE DATABASE ${database}`);
-  const databaseUrl = new URL(postgresUrl);
-  databaseUrl.pathname = `/${database}`;
+  const database = await createScratchDatabase('ferretdb_private');
   const proc = new ManagedProcess(
     'ferretdb',
     ferretdbBin,
     [
       '--handler=postgresql',
-      `--postgresql-url=${databaseUrl.toString()}`,
+      `--postgresql-url=${database.url}`,
       `--listen-addr=127.0.0.1:${port}`,
       '--telemetry=disable',
       `--state-dir=${stateDir}`,
@@ -97,19 +94,9 @@ export async function ferretDbProcess(): Promise<ManagedProcess & { dispose(): P
   return Object.assign(proc, {
     async dispose() {
       await proc.stop();
-      await adminQuery(postgresUrl, `DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
+      await database.drop();
     },
   });
-}
-
-async function adminQuery(postgresUrl: string, sql: string): Promise<void> {
-  const client = new Client({ connectionString: postgresUrl, connectionTimeoutMillis: 5000 });
-  await client.connect();
-  try {
-    await client.query(sql);
-  } finally {
-    await client.end();
-  }
 }
 
 /** A private MailHog on free ports; `apiUrl` reads back what it received. */
