@@ -86,6 +86,7 @@ export async function start(config: ServiceConfig, deps: StartDeps): Promise<Run
       trustProxy: config.TRUST_PROXY,
     });
     const server = await listen(app, config.PORT);
+    logger.info({ port: portOf(server) }, 'authentication-service listening');
     return {
       port: portOf(server),
       stop: async () => {

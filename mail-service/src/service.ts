@@ -60,6 +60,7 @@ export async function start(config: ServiceConfig, deps: StartDeps): Promise<Run
   });
   try {
     const server = await listen(app, config.PORT);
+    logger.info({ port: portOf(server) }, 'mail-service listening');
     return {
       port: portOf(server),
       stop: async () => {

@@ -17,3 +17,4 @@ export { z } from 'zod';
 export * from './http/server';
 export * from './grpc/logs-proto';
 export * from './amqp';
+export * from './run-service';

@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { Writable } from 'node:stream';
 import { Shutdown, createLogger } from '../src';
@@ -46,11 +46,14 @@ describe('Shutdown', () => {
   });
 });
 
-describe('SIGTERM in a real process', () => {
-  it('lets the in-flight request finish, closes registered resources and exits 0', async () => {
-    const tsx = path.join(__dirname, '../../../node_modules/.bin/tsx');
-    const child = spawn(tsx, [path.join(__dirname, 'fixtures/shutdown-child.ts')], {
+describe('runService in a real process', () => {
+  const tsx = path.join(__dirname, '../../../node_modules/.bin/tsx');
+  const fixture = path.join(__dirname, 'fixtures/shutdown-child.ts');
+
+  it('on SIGTERM lets the in-flight request finish, closes the service and exits 0', async () => {
+    const child = spawn(tsx, [fixture], {
       stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, LOG_LEVEL: 'silent' },
     });
     let out = '';
     child.stdout.on('data', (chunk) => (out += chunk));
@@ -73,6 +76,24 @@ describe('SIGTERM in a real process', () => {
     await expect(inFlight).resolves.toBe('done');
     await expect(exited).resolves.toBe(0);
     expect(out).toContain('closed http server\nclosed pool\n');
+  });
+
+  it('exits 1 with a fatal log line when the service cannot start', () => {
+    const result = spawnSync(tsx, [fixture], {
+      env: { ...process.env, LOG_LEVEL: 'info', FAIL_START: '1' },
+      encoding: 'utf8',
+      timeout: 20_000,
+    });
+    expect(result.status).toBe(1);
+    const fatal = result.stdout
+      .split('\n')
+      .filter(Boolean)
+      .map((line) => JSON.parse(line) as Record<string, unknown>)
+      .find((line) => line.level === 'fatal');
+    expect(fatal).toMatchObject({
+      msg: 'fixture failed to start',
+      err: 'cannot reach the database',
+    });
   });
 });
 
