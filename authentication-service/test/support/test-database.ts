@@ -1,9 +1,4 @@
-import {
-  createScratchDatabase,
-  infra,
-  requireDependency,
-  withPostgresAdmin,
-} from '@ms/service-kit/testing';
+import { createScratchDatabase } from '@ms/service-kit/testing';
 import { Pool } from 'pg';
 
 export interface TestDatabase {
@@ -14,11 +9,7 @@ export interface TestDatabase {
   drop(): Promise<void>;
 }
 
-export async function requirePostgres(): Promise<void> {
-  await requireDependency('postgres', infra().postgresUrl, () =>
-    withPostgresAdmin((c) => c.query('SELECT 1')),
-  );
-}
+export { requirePostgres } from '@ms/service-kit/testing';
 
 /** A database of its own for one test file, so test files can run in parallel. */
 export async function createTestDatabase(prefix = 'auth_test'): Promise<TestDatabase> {

@@ -5,12 +5,11 @@
 import { request } from 'node:http';
 import { createLogger, parseConfig } from '@ms/service-kit';
 import {
-  type ScratchDatabase,
   createScratchDatabase,
   freePort,
   infra,
-  requireDependency,
-  withPostgresAdmin,
+  requirePostgres,
+  type ScratchDatabase,
 } from '@ms/service-kit/testing';
 import * as auth from '../../../authentication-service/src/config';
 import { start as startAuth } from '../../../authentication-service/src/service';
@@ -22,9 +21,7 @@ let stopAll: () => Promise<void>;
 let brokerUrl: string;
 
 beforeAll(async () => {
-  await requireDependency('Postgres', infra().postgresUrl, () =>
-    withPostgresAdmin((client) => client.query('SELECT 1')),
-  );
+  await requirePostgres();
   database = await createScratchDatabase('broker_login_limit');
   const authService = await startAuth(
     parseConfig(auth.configSchema, {

@@ -1,9 +1,18 @@
 import { Writable } from 'node:stream';
 import amqp from 'amqplib';
-import { MongoClient } from 'mongodb';
+
 import { Client } from 'pg';
 import { type Logger, type StoredLogEntry, createLogger, parseConfig } from '@ms/service-kit';
-import { infra, requireDependency, uniqueName, withPostgresAdmin } from '@ms/service-kit/testing';
+import {
+  infra,
+  requireMailHog,
+  requireMongo,
+  requirePostgres,
+  requireRabbitMq,
+  uniqueName,
+  withMongo,
+  withPostgresAdmin,
+} from '@ms/service-kit/testing';
 import * as auth from '../../../authentication-service/src/config';
 import { start as startAuth } from '../../../authentication-service/src/service';
 import * as listener from '../../../listener-service/src/config';
@@ -65,23 +74,10 @@ export class SystemUnderTest {
   private readonly mongoDatabase = this.name;
 
   static async requireInfrastructure(): Promise<void> {
-    const { postgresUrl, amqpUrl, mongoUrl, mailhogApiUrl } = infra();
-    await requireDependency('Postgres', postgresUrl, () =>
-      withPostgresAdmin((client) => client.query('SELECT 1')),
-    );
-    await requireDependency('RabbitMQ', amqpUrl, async () => {
-      const connection = await amqp.connect(amqpUrl, { timeout: 3000 });
-      await connection.close();
-    });
-    await requireDependency('MongoDB-wire server (FerretDB)', mongoUrl, () =>
-      withMongo((c) => c.db('admin').command({ ping: 1 })),
-    );
-    await requireDependency('MailHog', mailhogApiUrl, async () => {
-      const response = await fetch(new URL('/api/v2/messages?limit=1', mailhogApiUrl), {
-        signal: AbortSignal.timeout(3000),
-      });
-      if (!response.ok) throw new Error(`answered ${response.status}`);
-    });
+    await requirePostgres();
+    await requireRabbitMq();
+    await requireMongo();
+    await requireMailHog();
   }
 
   async start(brokerEnv: Record<string, string> = {}): Promise<void> {
@@ -261,14 +257,4 @@ async function restartable<P extends object, R extends { stop(): Promise<void>; 
       if (!current) current = await launch(ports);
     },
   };
-}
-
-async function withMongo<T>(work: (client: MongoClient) => Promise<T>): Promise<T> {
-  const client = new MongoClient(infra().mongoUrl, { serverSelectionTimeoutMS: 5000 });
-  await client.connect();
-  try {
-    return await work(client);
-  } finally {
-    await client.close();
-  }
 }

@@ -2,13 +2,16 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { setTimeout as sleep } from 'node:timers/promises';
 import amqp from 'amqplib';
 import { MongoClient } from 'mongodb';
-import { Client } from 'pg';
+
 import { parseConfig } from '@ms/service-kit';
 import {
-  REPO_ROOT,
   eventually,
   infra,
-  requireDependency,
+  REPO_ROOT,
+  requireMailHog,
+  requireMongo,
+  requirePostgres,
+  requireRabbitMq,
   uniqueName,
 } from '@ms/service-kit/testing';
 import { retryQueueName } from '../../../listener-service/src/amqp/topology';
@@ -27,30 +30,10 @@ export const DEV_HTTP_PORTS = {
 export const DEV_PORTS = [...Object.values(DEV_HTTP_PORTS), 5001, 50001];
 
 export async function requireInfrastructure(): Promise<void> {
-  const { postgresUrl, amqpUrl, mongoUrl, mailhogApiUrl } = infra();
-  await requireDependency('Postgres', postgresUrl, async () => {
-    const client = new Client({ connectionString: postgresUrl, connectionTimeoutMillis: 3000 });
-    await client.connect();
-    await client.end();
-  });
-  await requireDependency('RabbitMQ', amqpUrl, async () => {
-    const connection = await amqp.connect(amqpUrl, { timeout: 3000 });
-    await connection.close();
-  });
-  await requireDependency('MongoDB-wire server (FerretDB)', mongoUrl, async () => {
-    const client = new MongoClient(mongoUrl, { serverSelectionTimeoutMS: 3000 });
-    try {
-      await client.db('admin').command({ ping: 1 });
-    } finally {
-      await client.close();
-    }
-  });
-  await requireDependency('MailHog', mailhogApiUrl, async () => {
-    const response = await fetch(new URL('/api/v2/messages?limit=1', mailhogApiUrl), {
-      signal: AbortSignal.timeout(3000),
-    });
-    if (!response.ok) throw new Error(`answered ${response.status}`);
-  });
+  await requirePostgres();
+  await requireRabbitMq();
+  await requireMongo();
+  await requireMailHog();
 }
 
 /**

@@ -1,6 +1,6 @@
 import request from 'supertest';
 import { LOG_ROUTING_KEYS } from '@ms/service-kit';
-import { eventually, uniqueName } from '@ms/service-kit/testing';
+import { eventually, requireMongo, requireRabbitMq, uniqueName } from '@ms/service-kit/testing';
 import { DEAD_REASON_HEADER } from '../../src/amqp/log-event-consumer';
 import {
   type ListenerUnderTest,
@@ -9,8 +9,8 @@ import {
   metricValue,
   startListener,
 } from '../support/listener';
-import { TestPublisher, deleteTopology, requireRabbit } from '../support/rabbit';
-import { RealLogger, requireMongo } from '../support/real-logger';
+import { TestPublisher, deleteTopology } from '../support/rabbit';
+import { RealLogger } from '../support/real-logger';
 
 const logger = new RealLogger();
 const env = listenerEnv();
@@ -19,7 +19,7 @@ let listener: ListenerUnderTest;
 let publisher: TestPublisher;
 
 beforeAll(async () => {
-  await requireRabbit();
+  await requireRabbitMq();
   await requireMongo();
   await logger.start();
   listener = await startListener(listenerConfig({ ...env, LOGGER_SERVICE_URL: logger.url }));

@@ -1,10 +1,17 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { REPO_ROOT, eventually, freePort, uniqueName } from '@ms/service-kit/testing';
+import {
+  eventually,
+  freePort,
+  REPO_ROOT,
+  requireMongo,
+  requireRabbitMq,
+  uniqueName,
+} from '@ms/service-kit/testing';
 import { listenerConfig, listenerEnv } from '../support/listener';
-import { TestPublisher, deleteTopology, requireRabbit } from '../support/rabbit';
-import { RealLogger, requireMongo } from '../support/real-logger';
+import { TestPublisher, deleteTopology } from '../support/rabbit';
+import { RealLogger } from '../support/real-logger';
 
 const EVENTS = 300;
 const logger = new RealLogger();
@@ -55,7 +62,7 @@ function killHard(child: ChildProcess): Promise<void> {
 }
 
 beforeAll(async () => {
-  await requireRabbit();
+  await requireRabbitMq();
   await requireMongo();
   await logger.start();
   publisher = await TestPublisher.open(config.LOGS_EXCHANGE);

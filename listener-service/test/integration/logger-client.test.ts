@@ -1,8 +1,8 @@
 import { UnavailableError } from '@ms/service-kit';
-import { uniqueName } from '@ms/service-kit/testing';
+import { requireMongo, uniqueName } from '@ms/service-kit/testing';
 import { LoggerClient } from '../../src/data/logger-client';
 import { RejectedEntryError } from '../../src/domain/log-store';
-import { RealLogger, requireMongo } from '../support/real-logger';
+import { RealLogger } from '../support/real-logger';
 
 const logger = new RealLogger();
 let client: LoggerClient;

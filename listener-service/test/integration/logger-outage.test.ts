@@ -1,5 +1,5 @@
 import request from 'supertest';
-import { eventually, uniqueName } from '@ms/service-kit/testing';
+import { eventually, requireMongo, requireRabbitMq, uniqueName } from '@ms/service-kit/testing';
 import {
   type ListenerUnderTest,
   listenerConfig,
@@ -7,8 +7,8 @@ import {
   metricValue,
   startListener,
 } from '../support/listener';
-import { TestPublisher, deleteTopology, requireRabbit } from '../support/rabbit';
-import { RealLogger, requireMongo } from '../support/real-logger';
+import { TestPublisher, deleteTopology } from '../support/rabbit';
+import { RealLogger } from '../support/real-logger';
 
 const EVENTS = 200;
 const logger = new RealLogger();
@@ -20,7 +20,7 @@ let publisher: TestPublisher;
 jest.setTimeout(90_000);
 
 beforeAll(async () => {
-  await requireRabbit();
+  await requireRabbitMq();
   await requireMongo();
   await logger.start();
   listener = await startListener(listenerConfig({ ...env, LOGGER_SERVICE_URL: logger.url }));

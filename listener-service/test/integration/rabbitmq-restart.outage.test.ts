@@ -2,7 +2,13 @@
 import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { REPO_ROOT, eventually, uniqueName } from '@ms/service-kit/testing';
+import {
+  eventually,
+  REPO_ROOT,
+  requireMongo,
+  requireRabbitMq,
+  uniqueName,
+} from '@ms/service-kit/testing';
 import {
   type ListenerUnderTest,
   listenerConfig,
@@ -10,8 +16,8 @@ import {
   metricValue,
   startListener,
 } from '../support/listener';
-import { TestPublisher, deleteTopology, requireRabbit } from '../support/rabbit';
-import { RealLogger, requireMongo } from '../support/real-logger';
+import { TestPublisher, deleteTopology } from '../support/rabbit';
+import { RealLogger } from '../support/real-logger';
 
 const run = promisify(execFile);
 const rabbitmq = (command: 'restart' | 'start') =>
@@ -25,7 +31,7 @@ let listener: ListenerUnderTest;
 jest.setTimeout(180_000);
 
 beforeAll(async () => {
-  await requireRabbit();
+  await requireRabbitMq();
   await requireMongo();
   await logger.start();
   listener = await startListener(listenerConfig({ ...env, LOGGER_SERVICE_URL: logger.url }));

@@ -1,5 +1,5 @@
 import request from 'supertest';
-import { eventually, freePort, uniqueName } from '@ms/service-kit/testing';
+import { eventually, freePort, requireRabbitMq, uniqueName } from '@ms/service-kit/testing';
 import { ATTEMPTS_HEADER, DEAD_REASON_HEADER } from '../../src/amqp/log-event-consumer';
 import { retryQueueName } from '../../src/amqp/topology';
 import {
@@ -9,7 +9,7 @@ import {
   metricValue,
   startListener,
 } from '../support/listener';
-import { TestPublisher, deleteTopology, requireRabbit } from '../support/rabbit';
+import { TestPublisher, deleteTopology } from '../support/rabbit';
 
 // The logger is down for the whole file: nothing listens on its port.
 const env = listenerEnv({ MAX_ATTEMPTS: '3', RETRY_DELAYS_MS: '100,300' });
@@ -18,7 +18,7 @@ let listener: ListenerUnderTest;
 let publisher: TestPublisher;
 
 beforeAll(async () => {
-  await requireRabbit();
+  await requireRabbitMq();
   listener = await startListener(
     listenerConfig({ ...env, LOGGER_SERVICE_URL: `http://127.0.0.1:${await freePort()}` }),
   );

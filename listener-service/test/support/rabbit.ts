@@ -1,16 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import amqp, { type ChannelModel, type ConfirmChannel, type GetMessage } from 'amqplib';
 import { declareLogsExchange } from '@ms/service-kit';
-import { infra, requireDependency } from '@ms/service-kit/testing';
+import { infra } from '@ms/service-kit/testing';
 import { retryQueueName } from '../../src/amqp/topology';
-
-export async function requireRabbit(): Promise<void> {
-  const { amqpUrl } = infra();
-  await requireDependency('RabbitMQ', amqpUrl, async () => {
-    const probe = await amqp.connect(amqpUrl, { timeout: 3000 });
-    await probe.close();
-  });
-}
 
 export interface PublishOptions {
   messageId?: string;

@@ -1,21 +1,9 @@
 import { Writable } from 'node:stream';
 import { MongoClient } from 'mongodb';
 import { type StoredLogEntry, createLogger, parseConfig } from '@ms/service-kit';
-import { infra, requireDependency, uniqueName } from '@ms/service-kit/testing';
+import { infra, uniqueName } from '@ms/service-kit/testing';
 import { configSchema as loggerConfigSchema } from '../../../logger-service/src/config';
 import { type RunningLogger, start as startLogger } from '../../../logger-service/src/service';
-
-export async function requireMongo(): Promise<void> {
-  const { mongoUrl } = infra();
-  await requireDependency('MongoDB-compatible server (FerretDB)', mongoUrl, async () => {
-    const client = new MongoClient(mongoUrl, { serverSelectionTimeoutMS: 3000 });
-    try {
-      await client.db('admin').command({ ping: 1 });
-    } finally {
-      await client.close();
-    }
-  });
-}
 
 /**
  * The real logger service, in-process, on its own database. It can be stopped and started

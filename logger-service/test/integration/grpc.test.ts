@@ -2,9 +2,9 @@ import { connect } from 'node:net';
 import * as grpc from '@grpc/grpc-js';
 import * as protoLoader from '@grpc/proto-loader';
 import { LOG_NAME_MAX_LENGTH, type StoredLogEntry } from '@ms/service-kit';
-import { infra, requireDependency, uniqueName } from '@ms/service-kit/testing';
+import { requireMongo, uniqueName } from '@ms/service-kit/testing';
 import { protoPath as healthProtoPath } from 'grpc-health-check';
-import { MongoClient } from 'mongodb';
+
 import request from 'supertest';
 import { type GrpcTestClient, grpcOutcome, grpcTestClient } from '../support/grpc-client';
 import {
@@ -19,15 +19,7 @@ let database: TestDatabase;
 let client: GrpcTestClient;
 
 beforeAll(async () => {
-  const { mongoUrl } = infra();
-  await requireDependency('MongoDB-compatible server (FerretDB)', mongoUrl, async () => {
-    const mongo = new MongoClient(mongoUrl, { serverSelectionTimeoutMS: 3000 });
-    try {
-      await mongo.db('admin').command({ ping: 1 });
-    } finally {
-      await mongo.close();
-    }
-  });
+  await requireMongo();
   const config = testConfig();
   logger = await startLogger(config);
   database = await TestDatabase.open(config);

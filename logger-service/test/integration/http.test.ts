@@ -1,6 +1,6 @@
 import { LOG_DATA_MAX_BYTES, LOG_NAME_MAX_LENGTH, type StoredLogEntry } from '@ms/service-kit';
-import { infra, requireDependency, uniqueName } from '@ms/service-kit/testing';
-import { MongoClient } from 'mongodb';
+import { requireMongo, uniqueName } from '@ms/service-kit/testing';
+
 import request from 'supertest';
 import {
   type LoggerUnderTest,
@@ -13,15 +13,7 @@ let logger: LoggerUnderTest;
 let database: TestDatabase;
 
 beforeAll(async () => {
-  const { mongoUrl } = infra();
-  await requireDependency('MongoDB-compatible server (FerretDB)', mongoUrl, async () => {
-    const client = new MongoClient(mongoUrl, { serverSelectionTimeoutMS: 3000 });
-    try {
-      await client.db('admin').command({ ping: 1 });
-    } finally {
-      await client.close();
-    }
-  });
+  await requireMongo();
   const config = testConfig();
   logger = await startLogger(config);
   database = await TestDatabase.open(config);

@@ -1,7 +1,7 @@
 import { connect } from 'node:net';
 import { LOG_NAME_MAX_LENGTH, type StoredLogEntry } from '@ms/service-kit';
-import { infra, requireDependency, uniqueName } from '@ms/service-kit/testing';
-import { MongoClient } from 'mongodb';
+import { requireMongo, uniqueName } from '@ms/service-kit/testing';
+
 import request from 'supertest';
 import { JsonRpcTestClient } from '../support/json-rpc-client';
 import {
@@ -16,15 +16,7 @@ let database: TestDatabase;
 let client: JsonRpcTestClient;
 
 beforeAll(async () => {
-  const { mongoUrl } = infra();
-  await requireDependency('MongoDB-compatible server (FerretDB)', mongoUrl, async () => {
-    const mongo = new MongoClient(mongoUrl, { serverSelectionTimeoutMS: 3000 });
-    try {
-      await mongo.db('admin').command({ ping: 1 });
-    } finally {
-      await mongo.close();
-    }
-  });
+  await requireMongo();
   const config = testConfig();
   logger = await startLogger(config);
   database = await TestDatabase.open(config);

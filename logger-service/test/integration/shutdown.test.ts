@@ -1,19 +1,11 @@
-import { infra, portAccepts, requireDependency, uniqueName } from '@ms/service-kit/testing';
-import { MongoClient } from 'mongodb';
+import { portAccepts, requireMongo, uniqueName } from '@ms/service-kit/testing';
+
 import { grpcOutcome, grpcTestClient } from '../support/grpc-client';
 import { JsonRpcTestClient } from '../support/json-rpc-client';
 import { TestDatabase, startLogger, testConfig } from '../support/logger-under-test';
 
 beforeAll(async () => {
-  const { mongoUrl } = infra();
-  await requireDependency('MongoDB-compatible server (FerretDB)', mongoUrl, async () => {
-    const mongo = new MongoClient(mongoUrl, { serverSelectionTimeoutMS: 3000 });
-    try {
-      await mongo.db('admin').command({ ping: 1 });
-    } finally {
-      await mongo.close();
-    }
-  });
+  await requireMongo();
 });
 
 it('stop() closes the HTTP, JSON-RPC and gRPC servers and their open connections', async () => {

@@ -2,9 +2,8 @@
 import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import amqp from 'amqplib';
 import { AmqpConnection, createLogger, declareLogsExchange } from '@ms/service-kit';
-import { REPO_ROOT, infra, requireDependency, uniqueName } from '@ms/service-kit/testing';
+import { REPO_ROOT, infra, requireRabbitMq, uniqueName } from '@ms/service-kit/testing';
 
 const run = promisify(execFile);
 const { amqpUrl } = infra();
@@ -14,10 +13,7 @@ const rabbitmq = (command: 'restart' | 'start') =>
 jest.setTimeout(180_000);
 
 beforeAll(async () => {
-  await requireDependency('RabbitMQ', amqpUrl, async () => {
-    const probe = await amqp.connect(amqpUrl, { timeout: 3000 });
-    await probe.close();
-  });
+  await requireRabbitMq();
 });
 
 afterAll(async () => {

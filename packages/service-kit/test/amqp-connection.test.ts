@@ -1,6 +1,5 @@
 import { type AddressInfo, type Socket, createServer } from 'node:net';
 import { Writable } from 'node:stream';
-import amqp from 'amqplib';
 import {
   AmqpConnection,
   type AmqpChannelModel,
@@ -9,13 +8,7 @@ import {
   declareLogsExchange,
   redactUrl,
 } from '@ms/service-kit';
-import {
-  eventually,
-  freePort,
-  infra,
-  requireDependency,
-  uniqueName,
-} from '@ms/service-kit/testing';
+import { eventually, freePort, infra, requireRabbitMq, uniqueName } from '@ms/service-kit/testing';
 
 const { amqpUrl } = infra();
 
@@ -37,10 +30,7 @@ function dropSocket(model: AmqpChannelModel): void {
 }
 
 beforeAll(async () => {
-  await requireDependency('RabbitMQ', amqpUrl, async () => {
-    const probe = await amqp.connect(amqpUrl, { timeout: 3000 });
-    await probe.close();
-  });
+  await requireRabbitMq();
 });
 
 describe('AmqpConnection', () => {

@@ -2,3 +2,4 @@ export * from './infra';
 export * from './processes';
 export * from './wait';
 export * from './postgres';
+export * from './dependencies';
