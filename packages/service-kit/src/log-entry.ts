@@ -48,3 +48,34 @@ export interface StoredLogEntry {
   created_at: string;
   updated_at: string;
 }
+
+/** Most entries in one batch write (HTTP `POST /logs/batch`, gRPC `WriteLogs`). */
+export const LOG_BATCH_MAX_ENTRIES = 1000;
+/** Body limit of `POST /logs/batch`: room for a full batch of typical entries. */
+export const LOG_BATCH_MAX_BYTES = 8 * 1024 * 1024;
+
+/**
+ * The envelope of a batch write: `{"entries": [...]}`. Entries are checked one by one
+ * with `logWriteSchema` by the logger, so one invalid entry is rejected on its own.
+ */
+export const logBatchRequestSchema = z.object({
+  entries: z
+    .array(z.unknown(), {
+      required_error: 'is required',
+      invalid_type_error: 'must be an array of log entries',
+    })
+    .min(1, 'must not be empty')
+    .max(LOG_BATCH_MAX_ENTRIES, `must have at most ${LOG_BATCH_MAX_ENTRIES} entries`),
+});
+
+/** What happened to one entry of a batch; `duplicate` counts as stored. */
+export type LogBatchStatus = 'stored' | 'duplicate' | 'rejected';
+export interface LogBatchResult {
+  status: LogBatchStatus;
+  /** Why the entry was rejected (client-facing, names the field). */
+  error?: string;
+}
+/** `data` of the answer to `POST /logs/batch`: one result per entry, in order. */
+export interface LogBatchResponse {
+  results: LogBatchResult[];
+}

@@ -10,7 +10,7 @@ import {
   sendAccepted,
 } from '../src';
 
-function appUnderTest(readiness?: Readiness) {
+function appUnderTest(readiness?: Readiness, bodyLimitByPath?: Record<string, string>) {
   const lines: string[] = [];
   const logger = createLogger('kit-test', {
     destination: new Writable({ write: (chunk, _e, cb) => (lines.push(String(chunk)), cb()) }),
@@ -20,8 +20,10 @@ function appUnderTest(readiness?: Readiness) {
     logger,
     readiness,
     corsOrigins: ['http://localhost:8000'],
+    ...(bodyLimitByPath ? { bodyLimitByPath } : {}),
     routes: (router) => {
       router.post('/echo', (req, res) => sendAccepted(res, 'echo', req.body));
+      router.post('/big/echo', (req, res) => sendAccepted(res, 'big echo', req.body.data.length));
       router.get('/bad-input', () => {
         throw new ValidationError('email: must be a string');
       });
@@ -93,6 +95,23 @@ describe('createHttpApp', () => {
       .post('/echo')
       .set('Content-Type', 'application/json')
       .send(big)
+      .expect(413, { error: true, message: 'request body too large' });
+  });
+
+  it('takes a larger body on a path given its own limit, and only there', async () => {
+    const { app } = appUnderTest(undefined, { '/big': '2mb' });
+    const big = JSON.stringify({ data: 'x'.repeat(1024 * 1024 + 10) });
+    await request(app)
+      .post('/big/echo')
+      .set('Content-Type', 'application/json')
+      .send(big)
+      .expect(202, { error: false, message: 'big echo', data: 1024 * 1024 + 10 });
+    await request(app).post('/echo').set('Content-Type', 'application/json').send(big).expect(413);
+    const tooBig = JSON.stringify({ data: 'x'.repeat(2 * 1024 * 1024 + 10) });
+    await request(app)
+      .post('/big/echo')
+      .set('Content-Type', 'application/json')
+      .send(tooBig)
       .expect(413, { error: true, message: 'request body too large' });
   });
 

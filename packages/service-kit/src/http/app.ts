@@ -17,6 +17,8 @@ export interface HttpAppOptions {
   corsOrigins?: string[];
   /** JSON body limit; 1 MiB by default. */
   bodyLimit?: string | number;
+  /** Larger (or smaller) limits for particular paths, e.g. a batch route: path -> limit. */
+  bodyLimitByPath?: Record<string, string | number>;
   readiness?: Readiness;
   metrics?: Metrics;
   /** Mounts the service's own routes. */
@@ -50,6 +52,10 @@ export function createHttpApp(options: HttpAppOptions): Express {
     }),
   );
   app.use(requireJsonBody);
+  for (const [path, limit] of Object.entries(options.bodyLimitByPath ?? {})) {
+    app.use(path, express.json({ limit, strict: true }));
+  }
+  // Skipped by express.json where a path's own parser already read the body.
   app.use(express.json({ limit: options.bodyLimit ?? '1mb', strict: true }));
 
   // Same answer as the Go heartbeat middleware of the original.
