@@ -91,13 +91,14 @@ export async function start(config: ServiceConfig, deps: StartDeps): Promise<Run
       port: portOf(server),
       stop: async () => {
         await closeHttpServer(server);
-        await attempts.drain();
+        await attempts.close();
         rateLimit.close();
         await pool.end();
       },
     };
   } catch (err) {
     rateLimit.close();
+    await attempts.close();
     await pool.end().catch(() => undefined);
     throw err;
   }

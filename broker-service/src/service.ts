@@ -10,7 +10,6 @@ import {
 } from '@ms/service-kit';
 import { AmqpEventPublisher } from './amqp/event-publisher';
 import { AuthClient } from './clients/auth-client';
-import { createHttpPool } from './clients/http-pool';
 import { LoggerHttpClient } from './clients/logger-http-client';
 import { MailClient } from './clients/mail-client';
 import type { Config } from './config';
@@ -48,17 +47,11 @@ export async function start(config: Config, deps: StartDeps): Promise<RunningBro
   const { logger } = deps;
   const [rpcHost = '', rpcPort = ''] = splitHostPort(config.LOGGER_RPC_ADDR);
 
-  const httpPools = {
-    auth: createHttpPool(config.HTTP_POOL_SIZE),
-    mail: createHttpPool(config.HTTP_POOL_SIZE),
-    logger: createHttpPool(config.HTTP_POOL_SIZE),
-  };
-  const timeoutMs = config.HTTP_CLIENT_TIMEOUT_MS;
-  const loggerHttp = new LoggerHttpClient({
-    baseUrl: config.LOGGER_SERVICE_URL,
-    timeoutMs,
-    dispatcher: httpPools.logger,
-  });
+  // One keep-alive pool per downstream service, HTTP_POOL_SIZE connections at most.
+  const http = { timeoutMs: config.HTTP_CLIENT_TIMEOUT_MS, connections: config.HTTP_POOL_SIZE };
+  const auth = new AuthClient({ ...http, baseUrl: config.AUTH_SERVICE_URL });
+  const mail = new MailClient({ ...http, baseUrl: config.MAIL_SERVICE_URL });
+  const loggerHttp = new LoggerHttpClient({ ...http, baseUrl: config.LOGGER_SERVICE_URL });
   const grpcClient = new GrpcLogsClient({
     address: config.LOGGER_GRPC_ADDR,
     timeoutMs: config.RPC_TIMEOUT_MS,
@@ -79,16 +72,8 @@ export async function start(config: Config, deps: StartDeps): Promise<RunningBro
   });
 
   const broker = new Broker({
-    auth: new AuthClient({
-      baseUrl: config.AUTH_SERVICE_URL,
-      timeoutMs,
-      dispatcher: httpPools.auth,
-    }),
-    mail: new MailClient({
-      baseUrl: config.MAIL_SERVICE_URL,
-      timeoutMs,
-      dispatcher: httpPools.mail,
-    }),
+    auth,
+    mail,
     logWriters: {
       rabbitmq: {
         write: async (entry) => {
@@ -132,7 +117,7 @@ export async function start(config: Config, deps: StartDeps): Promise<RunningBro
       await publisher.close();
       rpcPool.close();
       grpcClient.close();
-      await Promise.all(Object.values(httpPools).map((pool) => pool.close()));
+      await Promise.all([auth.close(), mail.close(), loggerHttp.close()]);
     })());
 
   return { port: portOf(server), server, broker, publisher, rpcPool, amqpConnected, stop };

@@ -36,6 +36,10 @@ export async function start(config: ListenerConfig, deps: StartDeps): Promise<Ru
   const { logger, signal } = deps;
   const metrics = createListenerMetrics();
   const retryPolicy = new RetryPolicy(config.MAX_ATTEMPTS, config.RETRY_DELAYS_MS);
+  const store = new LoggerClient({
+    baseUrl: config.LOGGER_SERVICE_URL,
+    timeoutMs: config.LOGGER_TIMEOUT_MS,
+  });
   const consumer = new LogEventConsumer({
     topology: {
       exchange: config.LOGS_EXCHANGE,
@@ -45,10 +49,7 @@ export async function start(config: ListenerConfig, deps: StartDeps): Promise<Ru
       retryDelaysMs: retryPolicy.distinctDelaysMs,
     },
     prefetch: config.PREFETCH,
-    store: new LoggerClient({
-      baseUrl: config.LOGGER_SERVICE_URL,
-      timeoutMs: config.LOGGER_TIMEOUT_MS,
-    }),
+    store,
     retryPolicy,
     logger,
     metrics,
@@ -83,6 +84,7 @@ export async function start(config: ListenerConfig, deps: StartDeps): Promise<Ru
     stopping ??= (async () => {
       await consumer.stop(config.SHUTDOWN_TIMEOUT_MS / 2);
       await connection.close();
+      await store.close();
       await closeHttpServer(server);
     })();
     return stopping;

@@ -60,4 +60,10 @@ export class LoggerServiceAttemptLog implements LoginAttemptLog {
   async drain(): Promise<void> {
     await Promise.all([...this.inFlight]);
   }
+
+  /** Drains, then closes the connections to the logger. */
+  async close(): Promise<void> {
+    await this.drain();
+    await this.client.close();
+  }
 }

@@ -1,12 +1,11 @@
-import { JsonHttpClient } from '@ms/service-kit';
-import type { HttpServiceOptions } from './http-pool';
+import { JsonHttpClient, type JsonHttpClientOptions } from '@ms/service-kit';
 import type { AuthService, Credentials, User } from '../domain/ports';
 
 /** The authentication service over HTTP: POST /authenticate. 401 and 429 pass through. */
 export class AuthClient implements AuthService {
   private readonly http: JsonHttpClient;
 
-  constructor(options: HttpServiceOptions) {
+  constructor(options: Omit<JsonHttpClientOptions, 'serviceName'>) {
     this.http = new JsonHttpClient({ ...options, serviceName: 'authentication service' });
   }
 
@@ -15,5 +14,9 @@ export class AuthClient implements AuthService {
     const headers = clientIp ? { 'x-forwarded-for': clientIp } : undefined;
     const answer = await this.http.post<User>('/authenticate', credentials, headers);
     return answer.data ?? {};
+  }
+
+  close(): Promise<void> {
+    return this.http.close();
   }
 }

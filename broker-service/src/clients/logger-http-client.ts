@@ -1,12 +1,16 @@
-import { JsonHttpClient, type LogEntry, type StoredLogEntry } from '@ms/service-kit';
-import type { HttpServiceOptions } from './http-pool';
+import {
+  JsonHttpClient,
+  type JsonHttpClientOptions,
+  type LogEntry,
+  type StoredLogEntry,
+} from '@ms/service-kit';
 import type { LogQuery, LogReader, LogWriter } from '../domain/ports';
 
 /** The logger over HTTP: POST /log (the `via: "http"` transport) and GET /logs. */
 export class LoggerHttpClient implements LogWriter, LogReader {
   private readonly http: JsonHttpClient;
 
-  constructor(options: HttpServiceOptions) {
+  constructor(options: Omit<JsonHttpClientOptions, 'serviceName'>) {
     this.http = new JsonHttpClient({ ...options, serviceName: 'logger service' });
   }
 
@@ -22,5 +26,9 @@ export class LoggerHttpClient implements LogWriter, LogReader {
     const search = params.size > 0 ? `?${params.toString()}` : '';
     const answer = await this.http.get<StoredLogEntry[]>(`/logs${search}`);
     return answer.data ?? [];
+  }
+
+  close(): Promise<void> {
+    return this.http.close();
   }
 }

@@ -15,6 +15,10 @@ export class LoggerClient implements LogStore {
     this.http = new JsonHttpClient({ ...options, serviceName: 'logger service' });
   }
 
+  close(): Promise<void> {
+    return this.http.close();
+  }
+
   async store(entry: LogWrite): Promise<void> {
     try {
       await this.http.post('/log', entry);

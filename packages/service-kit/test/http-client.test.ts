@@ -54,10 +54,18 @@ describe('JsonHttpClient against a real HTTP server', () => {
     baseUrl = `http://127.0.0.1:${portOf(server)}`;
   });
 
-  afterAll(() => new Promise((resolve) => server.close(resolve)));
+  const clients: JsonHttpClient[] = [];
+  afterAll(async () => {
+    await Promise.all(clients.map((c) => c.close()));
+    await new Promise((resolve) => server.close(resolve));
+  });
 
-  const client = () =>
-    new JsonHttpClient({ baseUrl, serviceName: 'logger service', timeoutMs: 200 });
+  let shared: JsonHttpClient | undefined;
+  const client = () => {
+    shared ??= new JsonHttpClient({ baseUrl, serviceName: 'logger service', timeoutMs: 200 });
+    if (!clients.includes(shared)) clients.push(shared);
+    return shared;
+  };
 
   it('returns the envelope of a 2xx answer and sends JSON with the request id', async () => {
     const answer = await runWithRequestId('rid-1', () => client().post('/ok', { name: 'n' }));
@@ -97,12 +105,36 @@ describe('JsonHttpClient against a real HTTP server', () => {
     await expect(client().get('/slow')).rejects.toBeInstanceOf(TimeoutError);
   });
 
+  it('keeps one connection alive across sequential calls (no dial per request)', async () => {
+    const ports = new Set<number>();
+    const onRequest = (req: { socket: { remotePort?: number } }) =>
+      ports.add(req.socket.remotePort ?? -1);
+    const own = new JsonHttpClient({ baseUrl, serviceName: 'logger service', timeoutMs: 500 });
+    clients.push(own);
+    server.on('request', onRequest);
+    try {
+      for (let i = 0; i < 20; i++) await own.post('/ok', { i });
+    } finally {
+      server.off('request', onRequest);
+    }
+    // undici may open a second connection while the first is still finishing a response.
+    expect(ports.size).toBeLessThanOrEqual(2);
+  });
+
+  it('closes its connections on close() and refuses calls afterwards', async () => {
+    const own = new JsonHttpClient({ baseUrl, serviceName: 'logger service', timeoutMs: 500 });
+    await own.post('/ok', {});
+    await own.close();
+    await expect(own.post('/ok', {})).rejects.toBeInstanceOf(UnavailableError);
+  });
+
   it('maps a closed port to 503 without naming the host', async () => {
     const closed = new JsonHttpClient({
       baseUrl: `http://127.0.0.1:${await freePort()}`,
       serviceName: 'logger service',
       timeoutMs: 1000,
     });
+    clients.push(closed);
     const err = await closed.get('/ok').catch((e: unknown) => e);
     expect(err).toBeInstanceOf(UnavailableError);
     expect((err as Error).message).toBe('logger service unavailable');

@@ -1,4 +1,3 @@
-import { AsyncResource } from 'node:async_hooks';
 import cors from 'cors';
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
 import helmet from 'helmet';
@@ -8,6 +7,7 @@ import type { Readiness } from '../readiness';
 import { sendEnvelope, sendOk } from './envelope';
 import { errorHandler } from './error-handler';
 import { type Metrics, createMetrics, metricsMiddleware } from './metrics';
+import { currentRequestId } from '../request-context';
 import { requestIdMiddleware } from './request-id';
 
 export interface HttpAppOptions {
@@ -35,8 +35,15 @@ export function createHttpApp(options: HttpAppOptions): Express {
   const metrics = options.metrics ?? createMetrics(options.service);
   const app = express();
   app.disable('x-powered-by');
+  // ETags are hashed from every body (sha1 per response) and no client here revalidates.
+  app.set('etag', false);
   app.set('trust proxy', false);
 
+  // Answered before everything else, like the Go original's heartbeat middleware: load
+  // balancers call it often and it needs no request id, CORS or body parsing.
+  app.get('/ping', (_req, res) => {
+    res.type('text/plain').send('.');
+  });
   app.use(requestIdMiddleware);
   app.use(accessLog(logger));
   app.use(metricsMiddleware(metrics));
@@ -58,10 +65,6 @@ export function createHttpApp(options: HttpAppOptions): Express {
   // Skipped by express.json where a path's own parser already read the body.
   app.use(express.json({ limit: options.bodyLimit ?? '1mb', strict: true }));
 
-  // Same answer as the Go heartbeat middleware of the original.
-  app.get('/ping', (_req, res) => {
-    res.type('text/plain').send('.');
-  });
   app.get('/healthz', (_req, res) => sendOk(res, 'alive'));
   app.get('/readyz', async (_req, res) => {
     const report = readiness ? await readiness.run() : { ready: true, checks: {}, failing: [] };
@@ -96,27 +99,30 @@ function requireJsonBody(req: Request, _res: Response, next: NextFunction): void
   next();
 }
 
+const QUIET_PATHS = new Set(['/metrics', '/healthz', '/readyz']);
+
 function accessLog(logger: Logger) {
   return (req: Request, res: Response, next: NextFunction): void => {
+    if (QUIET_PATHS.has(req.path) || !logger.isLevelEnabled('info')) {
+      next();
+      return;
+    }
     const started = process.hrtime.bigint();
-    // bind: the line is written in the request's context, so it carries the request id
-    res.on(
-      'finish',
-      AsyncResource.bind(() => {
-        const path = req.originalUrl.split('?')[0] ?? req.originalUrl;
-        if (path === '/metrics' || path === '/healthz' || path === '/ping') return;
-        const durationMs = Number(process.hrtime.bigint() - started) / 1e6;
-        logger.info(
-          {
-            method: req.method,
-            path,
-            status: res.statusCode,
-            durationMs: Math.round(durationMs * 10) / 10,
-          },
-          'request',
-        );
-      }),
-    );
+    // Taken now: 'finish' fires outside the request's async context.
+    const requestId = currentRequestId();
+    res.on('finish', () => {
+      const durationMs = Number(process.hrtime.bigint() - started) / 1e6;
+      logger.info(
+        {
+          requestId,
+          method: req.method,
+          path: req.path,
+          status: res.statusCode,
+          durationMs: Math.round(durationMs * 10) / 10,
+        },
+        'request',
+      );
+    });
     next();
   };
 }
