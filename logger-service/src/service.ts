@@ -64,7 +64,15 @@ export async function start(config: Config, { logger, signal }: StartDeps): Prom
       { logger, signal },
     );
 
-    const entries = new LogEntries(store, { logger, writeTimeoutMs: config.LOG_WRITE_TIMEOUT_MS });
+    const entries = new LogEntries(store, {
+      logger,
+      writeTimeoutMs: config.LOG_WRITE_TIMEOUT_MS,
+      coalescing: {
+        maxBatchSize: config.LOG_COALESCE_MAX_BATCH,
+        maxQueued: config.LOG_COALESCE_MAX_QUEUED,
+        maxConcurrentFlushes: config.LOG_COALESCE_MAX_FLUSHES,
+      },
+    });
     const readiness = new Readiness(logger).add('mongodb', () => store.ping());
 
     const app = createHttpApp({

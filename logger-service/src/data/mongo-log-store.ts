@@ -6,12 +6,7 @@ import type {
   LogStore,
   NewLogDocument,
 } from '../domain/log-store';
-import {
-  duplicatePositions,
-  isDuplicateKeyError,
-  toBulkWriteError,
-  toStoreError,
-} from './store-errors';
+import { duplicatePositions, toBulkWriteError, toStoreError } from './store-errors';
 
 export const LOGS_COLLECTION = 'logs';
 
@@ -42,17 +37,6 @@ export class MongoLogStore implements LogStore {
     // createIndexes names indexes that already exist, i.e. on every restart.
     for (const index of INDEXES) {
       await this.collection.createIndexes([{ ...index, key: { ...index.key } }]);
-    }
-  }
-
-  async insert(entry: NewLogDocument): Promise<InsertOutcome> {
-    try {
-      // insertOne would add _id to the object it is given; keep the caller's object clean.
-      await this.collection.insertOne({ ...entry, _id: new ObjectId() });
-      return 'stored';
-    } catch (err) {
-      if (isDuplicateKeyError(err)) return 'duplicate';
-      throw toStoreError(err);
     }
   }
 

@@ -10,10 +10,6 @@ import {
 
 const DUPLICATE_KEY = 11000;
 
-export function isDuplicateKeyError(err: unknown): boolean {
-  return err instanceof MongoServerError && err.code === DUPLICATE_KEY;
-}
-
 /**
  * The positions (in the documents given to an unordered insertMany) whose event_id was
  * already stored, when those are the bulk write's only errors; undefined otherwise.

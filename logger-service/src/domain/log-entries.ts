@@ -13,11 +13,18 @@ import {
   z,
 } from '@ms/service-kit';
 import type { InsertOutcome, LogDocument, LogStore, NewLogDocument } from './log-store';
+import { WriteCoalescer, type WriteCoalescerOptions } from './write-coalescer';
 
 export const LIST_LIMIT_DEFAULT = 50;
 export const LIST_LIMIT_MAX = 500;
 /** Default deadline of one write to the store (LOG_WRITE_TIMEOUT_MS). */
 export const WRITE_TIMEOUT_DEFAULT_MS = 2500;
+/** Defaults of the single-write coalescing (LOG_COALESCE_* in the config). */
+export const COALESCING_DEFAULTS = {
+  maxBatchSize: 500,
+  maxQueued: 2000,
+  maxConcurrentFlushes: 2,
+} as const;
 
 const blankToUndefined = (value: unknown) => (value === '' ? undefined : value);
 
@@ -55,6 +62,8 @@ export interface LogEntriesOptions {
   newEventId?: () => string;
   /** Deadline of one store write; past it the caller gets a TimeoutError (504). */
   writeTimeoutMs?: number;
+  /** How single writes are grouped into bulk writes (see WriteCoalescer). */
+  coalescing?: Partial<Omit<WriteCoalescerOptions, 'timeoutMs'>>;
 }
 
 /**
@@ -66,6 +75,7 @@ export class LogEntries {
   private readonly now: () => Date;
   private readonly newEventId: () => string;
   private readonly writeTimeoutMs: number;
+  private readonly singleWrites: WriteCoalescer<NewLogDocument, InsertOutcome>;
 
   constructor(
     private readonly store: LogStore,
@@ -74,12 +84,21 @@ export class LogEntries {
     this.now = options.now ?? (() => new Date());
     this.newEventId = options.newEventId ?? randomUUID;
     this.writeTimeoutMs = options.writeTimeoutMs ?? WRITE_TIMEOUT_DEFAULT_MS;
+    this.singleWrites = new WriteCoalescer((documents) => store.insertMany(documents), {
+      ...COALESCING_DEFAULTS,
+      ...options.coalescing,
+      timeoutMs: this.writeTimeoutMs,
+    });
   }
 
+  /**
+   * Validates, then queues the entry for the next bulk write (an invalid entry never
+   * reaches the queue, so it cannot fail anyone else's write).
+   */
   async write(input: unknown): Promise<WriteResult> {
     const entry = parseLogWrite(input);
     const document = this.toDocument(entry, this.now());
-    const outcome = await this.store.insert(document);
+    const outcome = await this.singleWrites.submit(document);
     if (outcome === 'duplicate') {
       this.options.logger?.info(
         { eventId: document.event_id },

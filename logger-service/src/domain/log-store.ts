@@ -25,7 +25,6 @@ export interface LogListFilter {
  * database cannot be reached, so every transport can answer "unavailable" its own way.
  */
 export interface LogStore {
-  insert(entry: NewLogDocument): Promise<InsertOutcome>;
   /**
    * Stores many entries in one unordered bulk write: one outcome per entry, in order.
    * Throws (UnavailableError, TimeoutError) when the write as a whole failed; some

@@ -16,8 +16,7 @@ export class InMemoryLogStore implements LogStore {
   readonly insertManyCalls: number[] = [];
   private nextId = 1;
 
-  async insert(entry: NewLogDocument): Promise<InsertOutcome> {
-    this.check();
+  private insertOne(entry: NewLogDocument): InsertOutcome {
     if (this.documents.some((document) => document.event_id === entry.event_id)) {
       return 'duplicate';
     }
@@ -30,7 +29,7 @@ export class InMemoryLogStore implements LogStore {
     this.check();
     this.insertManyCalls.push(entries.length);
     const outcomes: InsertOutcome[] = [];
-    for (const entry of entries) outcomes.push(await this.insert(entry));
+    for (const entry of entries) outcomes.push(this.insertOne(entry));
     return outcomes;
   }
 

@@ -93,6 +93,40 @@ describe('LogEntries.write', () => {
   });
 });
 
+describe('LogEntries.write, coalesced', () => {
+  it('stores concurrent writes in one bulk write; an invalid one fails alone, before queueing', async () => {
+    const { store, entries } = setup();
+    const writes = [
+      entries.write({ name: 'a', data: '1' }),
+      entries.write({ name: '', data: '2' }),
+      entries.write({ name: 'c', data: '3' }),
+      entries.write({ name: 'd', data: '4' }),
+    ];
+    const settled = await Promise.allSettled(writes);
+    expect(settled.map((result) => result.status)).toEqual([
+      'fulfilled',
+      'rejected',
+      'fulfilled',
+      'fulfilled',
+    ]);
+    expect((settled[1] as PromiseRejectedResult).reason).toBeInstanceOf(ValidationError);
+    expect(store.insertManyCalls).toEqual([3]);
+    expect(store.documents.map((document) => document.name)).toEqual(['a', 'c', 'd']);
+  });
+
+  it('answers each caller of one bulk write: a repeated event id is a duplicate', async () => {
+    const { store, entries } = setup();
+    const results = await Promise.all([
+      entries.write({ name: 'a', data: '1', event_id: 'msg-1' }),
+      entries.write({ name: 'a', data: '1', event_id: 'msg-1' }),
+      entries.write({ name: 'b', data: '2' }),
+    ]);
+    expect(results.map((result) => result.outcome)).toEqual(['stored', 'duplicate', 'stored']);
+    expect(store.insertManyCalls).toEqual([3]);
+    expect(store.documents).toHaveLength(2);
+  });
+});
+
 describe('LogEntries.writeMany', () => {
   it('stores valid entries in one call and rejects invalid ones on their own, in order', async () => {
     const { store, entries } = setup();
