@@ -17,6 +17,14 @@ export const configSchema = z
     MONGO_TIMEOUT_MS: envVar.milliseconds(2000),
     /** How long a connected database may take to answer one call (a hung server, not a dead one). */
     MONGO_SOCKET_TIMEOUT_MS: envVar.milliseconds(10_000),
+    /** Deadline of one write (single or batch) to the store: 504 past it. Below the broker's 3 s. */
+    LOG_WRITE_TIMEOUT_MS: envVar.milliseconds(2500),
+    /** Coalescing of single writes into bulk writes: most entries in one insertMany. */
+    LOG_COALESCE_MAX_BATCH: envVar.positiveInt(500),
+    /** Single writes waiting for a bulk write at most; past it 503 (back-pressure). */
+    LOG_COALESCE_MAX_QUEUED: envVar.positiveInt(2000),
+    /** Bulk writes of single writes running at once (a second only when a full batch waits). */
+    LOG_COALESCE_MAX_FLUSHES: envVar.positiveInt(2),
   })
   .refine(
     (config) => (config.MONGO_USERNAME === undefined) === (config.MONGO_PASSWORD === undefined),

@@ -12,6 +12,10 @@ describe('config', () => {
       MONGO_DB: 'logs',
       MONGO_TIMEOUT_MS: 2000,
       MONGO_SOCKET_TIMEOUT_MS: 10_000,
+      LOG_WRITE_TIMEOUT_MS: 2500,
+      LOG_COALESCE_MAX_BATCH: 500,
+      LOG_COALESCE_MAX_QUEUED: 2000,
+      LOG_COALESCE_MAX_FLUSHES: 2,
     });
     expect(config.MONGO_USERNAME).toBeUndefined();
     expect(config.MONGO_PASSWORD).toBeUndefined();
