@@ -17,6 +17,8 @@ export const configSchema = z
     MONGO_TIMEOUT_MS: envVar.milliseconds(2000),
     /** How long a connected database may take to answer one call (a hung server, not a dead one). */
     MONGO_SOCKET_TIMEOUT_MS: envVar.milliseconds(10_000),
+    /** Deadline of one write (single or batch) to the store: 504 past it. Below the broker's 3 s. */
+    LOG_WRITE_TIMEOUT_MS: envVar.milliseconds(2500),
   })
   .refine(
     (config) => (config.MONGO_USERNAME === undefined) === (config.MONGO_PASSWORD === undefined),

@@ -1,5 +1,6 @@
 import type { Server } from 'node:http';
 import {
+  LOG_BATCH_MAX_BYTES,
   type Logger,
   Readiness,
   closeHttpServer,
@@ -63,7 +64,7 @@ export async function start(config: Config, { logger, signal }: StartDeps): Prom
       { logger, signal },
     );
 
-    const entries = new LogEntries(store, { logger });
+    const entries = new LogEntries(store, { logger, writeTimeoutMs: config.LOG_WRITE_TIMEOUT_MS });
     const readiness = new Readiness(logger).add('mongodb', () => store.ping());
 
     const app = createHttpApp({
@@ -71,6 +72,7 @@ export async function start(config: Config, { logger, signal }: StartDeps): Prom
       logger,
       corsOrigins: config.CORS_ORIGINS,
       readiness,
+      bodyLimitByPath: { '/logs/batch': LOG_BATCH_MAX_BYTES },
       routes: logRoutes(entries),
     });
     const httpServer: Server = await listen(app, config.PORT);

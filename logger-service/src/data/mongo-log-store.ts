@@ -6,9 +6,17 @@ import type {
   LogStore,
   NewLogDocument,
 } from '../domain/log-store';
-import { isDuplicateKeyError, toStoreError } from './store-errors';
+import {
+  duplicatePositions,
+  isDuplicateKeyError,
+  toBulkWriteError,
+  toStoreError,
+} from './store-errors';
 
 export const LOGS_COLLECTION = 'logs';
+
+/** Documents per insertMany command; the driver splits further by message size (48 MB). */
+const INSERT_CHUNK = 1000;
 
 interface MongoLogDocument extends NewLogDocument {
   _id: ObjectId;
@@ -46,6 +54,30 @@ export class MongoLogStore implements LogStore {
       if (isDuplicateKeyError(err)) return 'duplicate';
       throw toStoreError(err);
     }
+  }
+
+  async insertMany(entries: readonly NewLogDocument[]): Promise<InsertOutcome[]> {
+    const outcomes: InsertOutcome[] = [];
+    for (let start = 0; start < entries.length; start += INSERT_CHUNK) {
+      outcomes.push(...(await this.insertChunk(entries.slice(start, start + INSERT_CHUNK))));
+    }
+    return outcomes;
+  }
+
+  /** Unordered: a duplicate event_id fails only its own document, the others are stored. */
+  private async insertChunk(entries: readonly NewLogDocument[]): Promise<InsertOutcome[]> {
+    const outcomes: InsertOutcome[] = entries.map(() => 'stored');
+    try {
+      await this.collection.insertMany(
+        entries.map((entry) => ({ ...entry, _id: new ObjectId() })),
+        { ordered: false },
+      );
+    } catch (err) {
+      const duplicates = duplicatePositions(err);
+      if (duplicates === undefined) throw toBulkWriteError(err);
+      for (const position of duplicates) outcomes[position] = 'duplicate';
+    }
+    return outcomes;
   }
 
   async list({ limit, name }: LogListFilter): Promise<LogDocument[]> {

@@ -1,18 +1,23 @@
 import { randomUUID } from 'node:crypto';
 import {
   LOG_NAME_MAX_LENGTH,
+  type LogBatchResult,
+  type LogWrite,
   type Logger,
   NotFoundError,
   type StoredLogEntry,
   ValidationError,
   logWriteSchema,
   parseInput,
+  withTimeout,
   z,
 } from '@ms/service-kit';
-import type { InsertOutcome, LogDocument, LogStore } from './log-store';
+import type { InsertOutcome, LogDocument, LogStore, NewLogDocument } from './log-store';
 
 export const LIST_LIMIT_DEFAULT = 50;
 export const LIST_LIMIT_MAX = 500;
+/** Default deadline of one write to the store (LOG_WRITE_TIMEOUT_MS). */
+export const WRITE_TIMEOUT_DEFAULT_MS = 2500;
 
 const blankToUndefined = (value: unknown) => (value === '' ? undefined : value);
 
@@ -48,6 +53,8 @@ export interface LogEntriesOptions {
   logger?: Logger;
   now?: () => Date;
   newEventId?: () => string;
+  /** Deadline of one store write; past it the caller gets a TimeoutError (504). */
+  writeTimeoutMs?: number;
 }
 
 /**
@@ -58,6 +65,7 @@ export interface LogEntriesOptions {
 export class LogEntries {
   private readonly now: () => Date;
   private readonly newEventId: () => string;
+  private readonly writeTimeoutMs: number;
 
   constructor(
     private readonly store: LogStore,
@@ -65,26 +73,67 @@ export class LogEntries {
   ) {
     this.now = options.now ?? (() => new Date());
     this.newEventId = options.newEventId ?? randomUUID;
+    this.writeTimeoutMs = options.writeTimeoutMs ?? WRITE_TIMEOUT_DEFAULT_MS;
   }
 
   async write(input: unknown): Promise<WriteResult> {
-    if (typeof input !== 'object' || input === null || Array.isArray(input)) {
-      throw new ValidationError('log entry must be an object with "name" and "data"');
+    const entry = parseLogWrite(input);
+    const document = this.toDocument(entry, this.now());
+    const outcome = await this.store.insert(document);
+    if (outcome === 'duplicate') {
+      this.options.logger?.info(
+        { eventId: document.event_id },
+        'event already stored; not stored again',
+      );
     }
-    const entry = parseInput(logWriteSchema, input);
-    const eventId = entry.event_id ?? this.newEventId();
+    return { outcome, name: entry.name, eventId: document.event_id };
+  }
+
+  /**
+   * Validates each entry on its own (an invalid one is `rejected`, the others still
+   * stored) and stores the valid ones in one bulk write. One result per input, in order.
+   * Throws UnavailableError / TimeoutError when the write as a whole failed: sending the
+   * same batch again is then safe, entries already stored come back as `duplicate`.
+   */
+  async writeMany(inputs: readonly unknown[]): Promise<LogBatchResult[]> {
+    const results: LogBatchResult[] = new Array<LogBatchResult>(inputs.length);
+    const documents: NewLogDocument[] = [];
+    const positions: number[] = [];
     const now = this.now();
-    const outcome = await this.store.insert({
+    inputs.forEach((input, position) => {
+      try {
+        documents.push(this.toDocument(parseLogWrite(input), now));
+        positions.push(position);
+      } catch (err) {
+        if (!(err instanceof ValidationError)) throw err;
+        results[position] = { status: 'rejected', error: err.message };
+      }
+    });
+    if (documents.length > 0) {
+      const outcomes = await withTimeout(
+        () => this.store.insertMany(documents),
+        this.writeTimeoutMs,
+        'log store write',
+      );
+      outcomes.forEach((status, i) => {
+        results[positions[i]!] = { status };
+      });
+      const duplicates = outcomes.filter((status) => status === 'duplicate').length;
+      if (duplicates > 0) {
+        this.options.logger?.info({ duplicates }, 'events already stored; not stored again');
+      }
+    }
+    return results;
+  }
+
+  private toDocument(entry: LogWrite, now: Date): NewLogDocument {
+    return {
       name: entry.name,
       data: entry.data,
-      event_id: eventId,
+      event_id: entry.event_id ?? this.newEventId(),
       created_at: now,
       updated_at: now,
-    });
-    if (outcome === 'duplicate') {
-      this.options.logger?.info({ eventId }, 'event already stored; not stored again');
-    }
-    return { outcome, name: entry.name, eventId };
+    };
   }
 
   async list(query: unknown): Promise<StoredLogEntry[]> {
@@ -101,6 +150,21 @@ export class LogEntries {
     if (!document) throw new NotFoundError('log entry not found');
     return toStoredLogEntry(document);
   }
+}
+
+/** `{"name","data","event_id"?}` checked with the kit's schema; ValidationError naming the field. */
+function parseLogWrite(input: unknown): LogWrite {
+  if (typeof input !== 'object' || input === null || Array.isArray(input)) {
+    throw new ValidationError('log entry must be an object with "name" and "data"');
+  }
+  return parseInput(logWriteSchema, input);
+}
+
+/** "3 stored, 1 duplicate, 1 rejected": the message of a batch answer. */
+export function batchSummary(results: readonly LogBatchResult[]): string {
+  const count = (status: InsertOutcome | 'rejected') =>
+    results.filter((result) => result.status === status).length;
+  return `${count('stored')} stored, ${count('duplicate')} duplicate, ${count('rejected')} rejected`;
 }
 
 function toStoredLogEntry(document: LogDocument): StoredLogEntry {

@@ -26,6 +26,12 @@ export interface LogListFilter {
  */
 export interface LogStore {
   insert(entry: NewLogDocument): Promise<InsertOutcome>;
+  /**
+   * Stores many entries in one unordered bulk write: one outcome per entry, in order.
+   * Throws (UnavailableError, TimeoutError) when the write as a whole failed; some
+   * entries may then be stored already, which a retry reports as `duplicate`.
+   */
+  insertMany(entries: readonly NewLogDocument[]): Promise<InsertOutcome[]>;
   /** Newest first. */
   list(filter: LogListFilter): Promise<LogDocument[]>;
   /** `id` is a 24-character hex string (already validated). */

@@ -1,11 +1,13 @@
 import * as grpc from '@grpc/grpc-js';
-import { type LogServiceHandlers, loadLogsPackage } from '@ms/service-kit';
+import { LOG_BATCH_MAX_BYTES, type LogServiceHandlers, loadLogsPackage } from '@ms/service-kit';
 import { HealthImplementation } from 'grpc-health-check';
 
 export const LOG_SERVICE_NAME = 'logs.LogService';
 
-/** Large enough for any valid entry (64 KiB of data) with room to spare; far below the 4 MiB default. */
-const MAX_MESSAGE_BYTES = 1024 * 1024;
+/** A WriteLogs batch may be as large as the HTTP batch body (8 MiB); larger is RESOURCE_EXHAUSTED. */
+const MAX_RECEIVE_BYTES = LOG_BATCH_MAX_BYTES;
+/** Answers are small (a batch answer is one short status per entry). */
+const MAX_SEND_BYTES = 1024 * 1024;
 
 export interface RunningGrpcServer {
   port: number;
@@ -19,8 +21,8 @@ export async function startGrpcServer(
   host = '0.0.0.0',
 ): Promise<RunningGrpcServer> {
   const server = new grpc.Server({
-    'grpc.max_receive_message_length': MAX_MESSAGE_BYTES,
-    'grpc.max_send_message_length': MAX_MESSAGE_BYTES,
+    'grpc.max_receive_message_length': MAX_RECEIVE_BYTES,
+    'grpc.max_send_message_length': MAX_SEND_BYTES,
   });
   server.addService(loadLogsPackage().LogService.service, handlers);
   const health = new HealthImplementation({ '': 'SERVING', [LOG_SERVICE_NAME]: 'SERVING' });

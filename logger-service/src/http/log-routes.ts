@@ -1,5 +1,13 @@
-import { type HttpAppOptions, sendAccepted, sendOk } from '@ms/service-kit';
-import type { LogEntries } from '../domain/log-entries';
+import {
+  type HttpAppOptions,
+  type LogBatchResponse,
+  ValidationError,
+  logBatchRequestSchema,
+  parseInput,
+  sendAccepted,
+  sendOk,
+} from '@ms/service-kit';
+import { type LogEntries, batchSummary } from '../domain/log-entries';
 
 /** HTTP adapter: hand the input to the domain, answer with the envelope; errors go to the kit's handler. */
 export function logRoutes(entries: LogEntries): HttpAppOptions['routes'] {
@@ -7,6 +15,15 @@ export function logRoutes(entries: LogEntries): HttpAppOptions['routes'] {
     app.post('/log', async (req, res) => {
       await entries.write(req.body);
       sendAccepted(res, 'logged');
+    });
+    app.post('/logs/batch', async (req, res) => {
+      const body: unknown = req.body;
+      if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+        throw new ValidationError('body must be an object {"entries": [...]}');
+      }
+      const { entries: inputs } = parseInput(logBatchRequestSchema, body);
+      const results = await entries.writeMany(inputs);
+      sendOk<LogBatchResponse>(res, batchSummary(results), { results });
     });
     app.get('/logs', async (req, res) => {
       sendOk(res, 'logs', await entries.list(req.query));

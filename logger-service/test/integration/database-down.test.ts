@@ -53,6 +53,10 @@ describe('when the database goes away and comes back', () => {
 
   const entry = () => ({ name: uniqueName('outage'), data: 'x' });
   const httpWrite = () => request(logger.baseUrl).post('/log').send(entry());
+  const httpBatch = () =>
+    request(logger.baseUrl)
+      .post('/logs/batch')
+      .send({ entries: [entry(), entry()] });
 
   it('answers 503 / UNAVAILABLE / a JSON-RPC error within 5 s, then recovers without a restart', async () => {
     expect((await httpWrite()).status).toBe(202);
@@ -66,6 +70,11 @@ describe('when the database goes away and comes back', () => {
     expect(http.value.body).toEqual({ error: true, message: 'log store unavailable' });
     expect(http.ms).toBeLessThan(5000);
 
+    const batch = await timed(httpBatch());
+    expect(batch.value.status).toBe(503);
+    expect(batch.value.body).toEqual({ error: true, message: 'log store unavailable' });
+    expect(batch.ms).toBeLessThan(5000);
+
     const listing = await timed(request(logger.baseUrl).get('/logs'));
     expect(listing.value.status).toBe(503);
     expect(listing.ms).toBeLessThan(5000);
@@ -78,6 +87,12 @@ describe('when the database goes away and comes back', () => {
     expect(grpcCall.value).toBe('UNAVAILABLE');
     expect(grpcCall.ms).toBeLessThan(5000);
 
+    const grpcBatch = await timed(
+      grpcOutcome(grpcClient.writeLogs({ entries: [{ logEntry: entry() }] })),
+    );
+    expect(grpcBatch.value).toBe('UNAVAILABLE');
+    expect(grpcBatch.ms).toBeLessThan(5000);
+
     const rpcCall = await timed(rpc.call('LogInfo', entry()));
     expect(rpcCall.value.error).toEqual({ code: -32000, message: 'log store unavailable' });
     expect(rpcCall.ms).toBeLessThan(5000);
@@ -89,6 +104,7 @@ describe('when the database goes away and comes back', () => {
       what: 'HTTP writes to succeed again',
     });
     expect((await request(logger.baseUrl).get('/readyz')).status).toBe(200);
+    expect((await httpBatch()).status).toBe(200);
     expect(await grpcOutcome(grpcClient.writeLog({ logEntry: entry() }))).toBe('OK');
     // The same persistent JSON-RPC connection as before the outage.
     expect((await rpc.call('LogInfo', entry())).result).toBeDefined();

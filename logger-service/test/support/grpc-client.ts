@@ -6,8 +6,15 @@ import {
   loadLogsPackage,
 } from '@ms/service-kit';
 
+type WriteLogsCall = LogServiceClient['WriteLogs'];
+export type LogBatchRequest = Parameters<WriteLogsCall>[0];
+export type LogBatchResponse__Output = NonNullable<
+  Parameters<Extract<Parameters<WriteLogsCall>[1], (...args: never[]) => unknown>>[1]
+>;
+
 export interface GrpcTestClient {
   writeLog(request: LogRequest, metadata?: Record<string, string>): Promise<LogResponse__Output>;
+  writeLogs(request: LogBatchRequest): Promise<LogBatchResponse__Output>;
   raw: LogServiceClient;
   close(): void;
 }
@@ -23,6 +30,12 @@ export function grpcTestClient(port: number): GrpcTestClient {
         const meta = new grpc.Metadata();
         for (const [key, value] of Object.entries(metadata)) meta.set(key, value);
         raw.WriteLog(request, meta, { deadline: Date.now() + 10_000 }, (err, response) =>
+          err ? reject(err) : resolve(response!),
+        );
+      }),
+    writeLogs: (request) =>
+      new Promise((resolve, reject) => {
+        raw.WriteLogs(request, { deadline: Date.now() + 10_000 }, (err, response) =>
           err ? reject(err) : resolve(response!),
         );
       }),

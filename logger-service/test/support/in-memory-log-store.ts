@@ -12,6 +12,8 @@ export class InMemoryLogStore implements LogStore {
   readonly documents: LogDocument[] = [];
   /** Set to make every call fail as if the database were unreachable (or with any error). */
   failWith: Error | undefined;
+  /** The size of each insertMany call, in order. */
+  readonly insertManyCalls: number[] = [];
   private nextId = 1;
 
   async insert(entry: NewLogDocument): Promise<InsertOutcome> {
@@ -21,6 +23,15 @@ export class InMemoryLogStore implements LogStore {
     }
     this.documents.push({ ...entry, id: (this.nextId++).toString(16).padStart(24, '0') });
     return 'stored';
+  }
+
+  /** Same semantics as an unordered insertMany: one outcome per entry, duplicates inside too. */
+  async insertMany(entries: readonly NewLogDocument[]): Promise<InsertOutcome[]> {
+    this.check();
+    this.insertManyCalls.push(entries.length);
+    const outcomes: InsertOutcome[] = [];
+    for (const entry of entries) outcomes.push(await this.insert(entry));
+    return outcomes;
   }
 
   async list({ limit, name }: LogListFilter): Promise<LogDocument[]> {

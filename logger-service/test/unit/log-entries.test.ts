@@ -1,10 +1,11 @@
 import {
   LOG_DATA_MAX_BYTES,
   NotFoundError,
+  TimeoutError,
   UnavailableError,
   ValidationError,
 } from '@ms/service-kit';
-import { LogEntries } from '../../src/domain/log-entries';
+import { LogEntries, batchSummary } from '../../src/domain/log-entries';
 import { InMemoryLogStore, unavailable } from '../support/in-memory-log-store';
 
 function setup() {
@@ -89,6 +90,77 @@ describe('LogEntries.write', () => {
     const { store, entries } = setup();
     store.failWith = unavailable();
     await expect(entries.write({ name: 'n', data: 'x' })).rejects.toBeInstanceOf(UnavailableError);
+  });
+});
+
+describe('LogEntries.writeMany', () => {
+  it('stores valid entries in one call and rejects invalid ones on their own, in order', async () => {
+    const { store, entries } = setup();
+    const results = await entries.writeMany([
+      { name: 'a', data: '1' },
+      { name: '', data: '2' },
+      'not an object',
+      { name: 'b', data: '3', event_id: 'msg-b' },
+      { name: 'c', data: 7 },
+    ]);
+    expect(results).toEqual([
+      { status: 'stored' },
+      { status: 'rejected', error: 'name: must not be empty' },
+      { status: 'rejected', error: 'log entry must be an object with "name" and "data"' },
+      { status: 'stored' },
+      { status: 'rejected', error: 'data: must be a string' },
+    ]);
+    expect(store.insertManyCalls).toEqual([2]);
+    expect(store.documents.map((document) => document.name)).toEqual(['a', 'b']);
+    expect(store.documents[1]!.event_id).toBe('msg-b');
+    expect(store.documents[0]!.event_id).toBe('generated-1');
+  });
+
+  it('reports event ids already stored, or repeated in the batch, as duplicates', async () => {
+    const { store, entries } = setup();
+    await entries.write({ name: 'a', data: '1', event_id: 'msg-1' });
+    const results = await entries.writeMany([
+      { name: 'a', data: '1', event_id: 'msg-1' },
+      { name: 'b', data: '2', event_id: 'msg-2' },
+      { name: 'b', data: '2', event_id: 'msg-2' },
+    ]);
+    expect(results.map((result) => result.status)).toEqual(['duplicate', 'stored', 'duplicate']);
+    expect(store.documents).toHaveLength(2);
+  });
+
+  it('does not call the store when every entry is rejected', async () => {
+    const { store, entries } = setup();
+    const results = await entries.writeMany([{ name: 'only' }]);
+    expect(results).toEqual([{ status: 'rejected', error: 'data: is required' }]);
+    expect(store.insertManyCalls).toEqual([]);
+  });
+
+  it('fails as a whole when the store is unavailable', async () => {
+    const { store, entries } = setup();
+    store.failWith = unavailable();
+    await expect(entries.writeMany([{ name: 'n', data: 'x' }])).rejects.toBeInstanceOf(
+      UnavailableError,
+    );
+  });
+
+  it('fails with a TimeoutError when the store does not answer in time', async () => {
+    const store = new InMemoryLogStore();
+    store.insertMany = () => new Promise(() => undefined);
+    const entries = new LogEntries(store, { writeTimeoutMs: 20 });
+    await expect(entries.writeMany([{ name: 'n', data: 'x' }])).rejects.toBeInstanceOf(
+      TimeoutError,
+    );
+  });
+
+  it('summarises results for the answer message', () => {
+    expect(
+      batchSummary([
+        { status: 'stored' },
+        { status: 'duplicate' },
+        { status: 'rejected', error: 'x' },
+        { status: 'stored' },
+      ]),
+    ).toBe('2 stored, 1 duplicate, 1 rejected');
   });
 });
 
