@@ -8,6 +8,7 @@ import {
   acceptRequestId,
   errorSummary,
   runWithRequestId,
+  withTimeout,
 } from '@ms/service-kit';
 import { type BatchLimits, Batcher } from '../domain/batcher';
 import type { Outcome } from '../domain/outcome';
@@ -124,6 +125,7 @@ export class LogEventConsumer {
       this.markNotConsuming();
       await link.channel.cancel(consumerTag).catch(() => undefined);
     }
+    const deadline = performance.now() + timeoutMs;
     let timer: NodeJS.Timeout | undefined;
     await Promise.race([
       (async () => {
@@ -135,6 +137,15 @@ export class LogEventConsumer {
       }),
     ]);
     clearTimeout(timer);
+    // Close the channel before the connection is: amqplib queues each channel's frames
+    // (the acks) in a buffer of its own, and a connection close can overtake them, which
+    // would hand stored events out again. The channel's close-ok means RabbitMQ took them.
+    if (link?.open) {
+      const remainingMs = Math.max(100, deadline - performance.now());
+      await withTimeout(() => link.channel.close(), remainingMs, 'closing the channel').catch(
+        () => undefined,
+      );
+    }
   }
 
   private onMessage(link: Link, message: ConsumeMessage | null): void {
