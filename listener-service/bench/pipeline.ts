@@ -6,6 +6,7 @@
 //
 //   set -a; . project/.state/infra.env; set +a
 //   node --import tsx listener-service/bench/pipeline.ts            # EVENTS=20000
+//   PRELOAD=1 node --import tsx listener-service/bench/pipeline.ts   # queue filled first
 //   EVENTS=5000 PREFETCH=1000 BATCH_MAX_ENTRIES=200 node --import tsx listener-service/bench/pipeline.ts
 //
 // Listener variables set in the environment (PREFETCH, BATCH_*, ...) are passed on to it.
@@ -17,13 +18,22 @@ import amqp from 'amqplib';
 import { MongoClient } from 'mongodb';
 import { declareLogsExchange } from '@ms/service-kit';
 import { REPO_ROOT, eventually, freePort, infra, uniqueName } from '@ms/service-kit/testing';
-import { retryQueueName } from '../src/amqp/topology';
+import { declareListenerTopology, retryQueueName } from '../src/amqp/topology';
 
 const EVENTS = Number(process.env.EVENTS ?? 20_000);
 /** Unconfirmed publishes at once, as a busy broker would have. */
 const PUBLISH_WINDOW = Number(process.env.PUBLISH_WINDOW ?? 500);
 const TIMEOUT_MS = Number(process.env.BENCH_TIMEOUT_MS ?? 300_000);
 const RETRY_DELAYS_MS = '1000,5000';
+/** PRELOAD=1: fill the queue first, then start the listener and time its drain alone. */
+const PRELOAD = process.env.PRELOAD === '1';
+const LISTENER_VARIABLES = [
+  'PREFETCH',
+  'BATCH_MAX_ENTRIES',
+  'BATCH_MAX_BYTES',
+  'BATCH_MAX_WAIT_MS',
+  'BATCH_MAX_IN_FLIGHT',
+];
 
 const children: ChildProcess[] = [];
 
@@ -49,10 +59,25 @@ async function waitReady(url: string, what: string): Promise<void> {
   });
 }
 
-async function storedCount(listenerUrl: string): Promise<number> {
+async function metric(listenerUrl: string, name: string): Promise<number> {
   const text = await (await fetch(`${listenerUrl}/metrics`)).text();
-  const match = /^listener_messages_stored_total\{[^}]*\} (\S+)$/m.exec(text);
+  const match = new RegExp(`^${name}\\{[^}]*\\} (\\S+)$`, 'm').exec(text);
   return match ? Number(match[1]) : 0;
+}
+
+const storedCount = (listenerUrl: string) => metric(listenerUrl, 'listener_messages_stored_total');
+
+/** Mean entries per logger call and mean time per call (absent before batching existed). */
+async function batchFigures(listenerUrl: string): Promise<Record<string, number>> {
+  const calls = await metric(listenerUrl, 'listener_batch_size_count');
+  if (calls === 0) return {};
+  return {
+    loggerCalls: calls,
+    meanBatchSize: Math.round((await metric(listenerUrl, 'listener_batch_size_sum')) / calls),
+    meanCallMs: Math.round(
+      ((await metric(listenerUrl, 'listener_batch_store_seconds_sum')) / calls) * 1000,
+    ),
+  };
 }
 
 async function main(): Promise<void> {
@@ -80,76 +105,114 @@ async function main(): Promise<void> {
       MONGO_DB: database,
     });
     await waitReady(loggerUrl, 'the logger to be ready');
-    startService('listener-service', {
-      ...names,
-      PORT: String(listenerPort),
-      AMQP_URL: infra().amqpUrl,
-      LOGGER_SERVICE_URL: loggerUrl,
-      RETRY_DELAYS_MS,
-    });
-    await waitReady(listenerUrl, 'the listener to be ready');
+    const startListener = async () => {
+      startService('listener-service', {
+        ...names,
+        PORT: String(listenerPort),
+        AMQP_URL: infra().amqpUrl,
+        LOGGER_SERVICE_URL: loggerUrl,
+        RETRY_DELAYS_MS,
+      });
+      await waitReady(listenerUrl, 'the listener to be ready');
+    };
 
     const channel = await connection.createConfirmChannel();
     await declareLogsExchange(channel, names.LOGS_EXCHANGE);
     const name = `${scratch}_event`;
     const body = (i: number) =>
       Buffer.from(JSON.stringify({ name, data: `bench event ${i} ${'x'.repeat(80)}` }));
+    const publishAll = async () => {
+      let unconfirmed = 0;
+      for (let i = 0; i < EVENTS; i++) {
+        while (unconfirmed >= PUBLISH_WINDOW) await sleep(1);
+        unconfirmed++;
+        channel.publish(
+          names.LOGS_EXCHANGE,
+          'log.INFO',
+          body(i),
+          {
+            persistent: true,
+            contentType: 'application/json',
+            messageId: randomUUID(),
+            headers: { 'x-request-id': `bench-${i}` },
+          },
+          (err) => {
+            if (err) throw new Error(`publish not confirmed: ${String(err)}`);
+            unconfirmed--;
+          },
+        );
+      }
+      await channel.waitForConfirms();
+    };
 
-    const started = performance.now();
-    let unconfirmed = 0;
-    for (let i = 0; i < EVENTS; i++) {
-      while (unconfirmed >= PUBLISH_WINDOW) await sleep(1);
-      unconfirmed++;
-      channel.publish(
-        names.LOGS_EXCHANGE,
-        'log.INFO',
-        body(i),
-        {
-          persistent: true,
-          contentType: 'application/json',
-          messageId: randomUUID(),
-          headers: { 'x-request-id': `bench-${i}` },
+    let result: Record<string, unknown>;
+    if (PRELOAD) {
+      // The queue is full before the listener starts: its drain rate alone.
+      await declareListenerTopology(channel, {
+        exchange: names.LOGS_EXCHANGE,
+        queue: names.LISTENER_QUEUE,
+        deadLetterExchange: names.DEAD_LETTER_EXCHANGE,
+        deadLetterQueue: names.DEAD_LETTER_QUEUE,
+        retryDelaysMs: RETRY_DELAYS_MS.split(',').map(Number),
+      });
+      await publishAll();
+      await startListener();
+      const first = await eventually(
+        async () => {
+          const count = await storedCount(listenerUrl);
+          return count > 0 && { count, at: performance.now() };
         },
-        (err) => {
-          if (err) throw new Error(`publish not confirmed: ${String(err)}`);
-          unconfirmed--;
-        },
+        { timeoutMs: 30_000, intervalMs: 10, what: 'the first event to be stored' },
       );
-    }
-    await channel.waitForConfirms();
-    const published = performance.now();
-
-    await eventually(async () => (await storedCount(listenerUrl)) >= EVENTS, {
-      timeoutMs: TIMEOUT_MS,
-      intervalMs: 50,
-      what: `all ${EVENTS} events to be stored`,
-    });
-    const stored = performance.now();
-
-    const collection = mongo.db(database).collection('logs');
-    const inDatabase = await collection.countDocuments({ name });
-    const distinct = (await collection.distinct('event_id', { name })).length;
-
-    const seconds = (ms: number) => (ms / 1000).toFixed(2);
-    const rate = (ms: number) => Math.round(EVENTS / (ms / 1000));
-    console.log(
-      JSON.stringify({
-        events: EVENTS,
-        listenerEnv: Object.fromEntries(
-          [
-            'PREFETCH',
-            'BATCH_MAX_ENTRIES',
-            'BATCH_MAX_BYTES',
-            'BATCH_MAX_WAIT_MS',
-            'BATCH_MAX_IN_FLIGHT',
-          ]
-            .filter((key) => process.env[key] !== undefined)
-            .map((key) => [key, process.env[key]]),
-        ),
+      await eventually(async () => (await storedCount(listenerUrl)) >= EVENTS, {
+        timeoutMs: TIMEOUT_MS,
+        intervalMs: 50,
+        what: `all ${EVENTS} events to be stored`,
+      });
+      const drainMs = performance.now() - first.at;
+      result = {
+        mode: 'preloaded queue',
+        drainSeconds: (drainMs / 1000).toFixed(2),
+        drainPerSecond: Math.round((EVENTS - first.count) / (drainMs / 1000)),
+      };
+    } else {
+      // Publishing and storing at once, as under load through the broker.
+      await startListener();
+      const started = performance.now();
+      await publishAll();
+      const published = performance.now();
+      await eventually(async () => (await storedCount(listenerUrl)) >= EVENTS, {
+        timeoutMs: TIMEOUT_MS,
+        intervalMs: 50,
+        what: `all ${EVENTS} events to be stored`,
+      });
+      const stored = performance.now();
+      const seconds = (ms: number) => (ms / 1000).toFixed(2);
+      const rate = (ms: number) => Math.round(EVENTS / (ms / 1000));
+      result = {
+        mode: 'publishing while storing',
         publishSeconds: seconds(published - started),
         publishPerSecond: rate(published - started),
         endToEndSeconds: seconds(stored - started),
         endToEndPerSecond: rate(stored - started),
+      };
+    }
+
+    Object.assign(result, await batchFigures(listenerUrl));
+    const collection = mongo.db(database).collection('logs');
+    const inDatabase = await collection.countDocuments({ name });
+    const distinct = (await collection.distinct('event_id', { name })).length;
+
+    console.log(
+      JSON.stringify({
+        events: EVENTS,
+        listenerEnv: Object.fromEntries(
+          LISTENER_VARIABLES.filter((key) => process.env[key] !== undefined).map((key) => [
+            key,
+            process.env[key],
+          ]),
+        ),
+        ...result,
         inDatabase,
         distinctEventIds: distinct,
         exactlyOnce: inDatabase === EVENTS && distinct === EVENTS,

@@ -189,14 +189,16 @@ export class LogEventConsumer {
     const batchRequestId = `batch-${randomUUID()}`;
     const outcomes = await runWithRequestId(batchRequestId, () => storeBatch(batch, this.options));
     endTimer();
-    logger.debug(
-      {
-        batchRequestId,
-        size: batch.length,
-        requestIds: batch.map((delivery) => delivery.requestId),
-      },
-      'log batch sent to the logger',
-    );
+    if (logger.isLevelEnabled('debug')) {
+      logger.debug(
+        {
+          batchRequestId,
+          size: batch.length,
+          requestIds: batch.map((delivery) => delivery.requestId),
+        },
+        'log batch sent to the logger',
+      );
+    }
     await Promise.all(batch.map((delivery, index) => this.settle(delivery, outcomes[index]!)));
   }
 
