@@ -1,5 +1,5 @@
 import { type Metrics, createMetrics } from '@ms/service-kit';
-import { Counter, Gauge } from 'prom-client';
+import { Counter, Gauge, Histogram } from 'prom-client';
 
 /** The kit's HTTP metrics plus what the listener did with the events it consumed. */
 export interface ListenerMetrics extends Metrics {
@@ -8,6 +8,8 @@ export interface ListenerMetrics extends Metrics {
   retried: Counter;
   deadLettered: Counter<'reason'>;
   consuming: Gauge;
+  batchSize: Histogram;
+  batchSeconds: Histogram;
 }
 
 export function createListenerMetrics(): ListenerMetrics {
@@ -39,6 +41,18 @@ export function createListenerMetrics(): ListenerMetrics {
     consuming: new Gauge({
       name: 'listener_consuming',
       help: '1 while connected to RabbitMQ and consuming the queue, 0 otherwise',
+      registers,
+    }),
+    batchSize: new Histogram({
+      name: 'listener_batch_size',
+      help: 'Entries per batch sent to the logger',
+      buckets: [1, 5, 10, 25, 50, 100, 200, 500, 1000],
+      registers,
+    }),
+    batchSeconds: new Histogram({
+      name: 'listener_batch_store_seconds',
+      help: 'Time to store one batch (logger call, including split-up calls after a refusal)',
+      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
       registers,
     }),
   };

@@ -24,7 +24,7 @@ export interface StartDeps {
 export interface RunningListener {
   /** The health/metrics HTTP port. */
   port: number;
-  /** Stops consuming, lets in-flight events finish, closes RabbitMQ, then the HTTP server. */
+  /** Stops consuming, stores what is buffered, lets batches in flight finish, closes RabbitMQ, then the HTTP server. */
   stop(): Promise<void>;
 }
 
@@ -49,6 +49,12 @@ export async function start(config: ListenerConfig, deps: StartDeps): Promise<Ru
       retryDelaysMs: retryPolicy.distinctDelaysMs,
     },
     prefetch: config.PREFETCH,
+    batch: {
+      maxEntries: config.BATCH_MAX_ENTRIES,
+      maxBytes: config.BATCH_MAX_BYTES,
+      maxWaitMs: config.BATCH_MAX_WAIT_MS,
+      maxInFlight: config.BATCH_MAX_IN_FLIGHT,
+    },
     store,
     retryPolicy,
     logger,

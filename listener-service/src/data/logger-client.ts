@@ -1,12 +1,21 @@
-import { AppError, JsonHttpClient, type LogWrite } from '@ms/service-kit';
-import { type LogStore, RejectedEntryError } from '../domain/log-store';
+import {
+  AppError,
+  JsonHttpClient,
+  type LogBatchResponse,
+  type LogBatchResult,
+  type LogWrite,
+  UpstreamError,
+} from '@ms/service-kit';
+import { type LogStore, RefusedBatchError } from '../domain/log-store';
 
-/** Statuses that mean the logger refused the entry itself, so a retry cannot help. */
+/** Statuses that mean the logger refused the request itself, so sending it again cannot help. */
 const REFUSED = new Set([400, 413, 415]);
+const STATUSES = new Set<unknown>(['stored', 'duplicate', 'rejected']);
 
 /**
- * Stores events through the logger's HTTP `POST /log` (keep-alive, with a timeout).
- * The event id makes a redelivered event a no-op on the logger's side.
+ * Stores events through the logger's HTTP `POST /logs/batch` (keep-alive, with a timeout):
+ * one call per batch, one result per entry. The event ids make a re-sent entry a
+ * `duplicate` on the logger's side, never a second copy.
  */
 export class LoggerClient implements LogStore {
   private readonly http: JsonHttpClient;
@@ -19,14 +28,33 @@ export class LoggerClient implements LogStore {
     return this.http.close();
   }
 
-  async store(entry: LogWrite): Promise<void> {
+  async storeBatch(entries: LogWrite[]): Promise<LogBatchResult[]> {
+    let results: unknown;
     try {
-      await this.http.post('/log', entry);
+      results = (await this.http.post<LogBatchResponse>('/logs/batch', { entries })).data?.results;
     } catch (err) {
       if (err instanceof AppError && REFUSED.has(err.status)) {
-        throw new RejectedEntryError(`logger refused the entry: ${err.message}`, { cause: err });
+        throw new RefusedBatchError(err.message, { cause: err });
       }
       throw err;
     }
+    if (!isResultList(results, entries.length)) {
+      // Nothing certain about the entries: the caller retries them (safe, by event id).
+      throw new UpstreamError('logger service sent an invalid response');
+    }
+    return results;
   }
+}
+
+function isResultList(value: unknown, length: number): value is LogBatchResult[] {
+  return (
+    Array.isArray(value) &&
+    value.length === length &&
+    value.every(
+      (result: unknown) =>
+        typeof result === 'object' &&
+        result !== null &&
+        STATUSES.has((result as LogBatchResult).status),
+    )
+  );
 }

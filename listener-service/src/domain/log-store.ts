@@ -1,11 +1,19 @@
-import type { LogWrite } from '@ms/service-kit';
+import type { LogBatchResult, LogWrite } from '@ms/service-kit';
 
-/** Where events end up: the logger service. store() resolves once the entry is stored. */
+/**
+ * Where events end up: the logger service. storeBatch() stores many entries in one call
+ * and resolves with one result per entry, in order (a duplicate event_id counts as
+ * stored). It rejects when nothing certain is known about the batch (unreachable, timed
+ * out, 5xx): then some, all or none of the entries may be stored.
+ */
 export interface LogStore {
-  store(entry: LogWrite): Promise<void>;
+  storeBatch(entries: LogWrite[]): Promise<LogBatchResult[]>;
 }
 
-/** The store refused the entry itself: trying again can never succeed. */
-export class RejectedEntryError extends Error {
-  override name = 'RejectedEntryError';
+/**
+ * The store refused the request as a whole (HTTP 400/413/415): sending the same entries
+ * again can never succeed, but a smaller batch may.
+ */
+export class RefusedBatchError extends Error {
+  override name = 'RefusedBatchError';
 }

@@ -13,7 +13,7 @@ import { TestPublisher, deleteTopology } from '../support/rabbit';
 import { RealLogger } from '../support/real-logger';
 
 const logger = new RealLogger();
-const env = listenerEnv();
+const env = listenerEnv({ LOG_LEVEL: 'debug' });
 const config = listenerConfig(env);
 let listener: ListenerUnderTest;
 let publisher: TestPublisher;
@@ -84,16 +84,33 @@ describe('listener with the real logger and RabbitMQ', () => {
     expect(entries).toHaveLength(2);
   });
 
-  it('sends the AMQP x-request-id header on to the logger as X-Request-Id', async () => {
+  it("ties each event's x-request-id to the batch call that stored it", async () => {
     const name = uniqueName('traced');
     const requestId = uniqueName('req');
     await publisher.publishEvent(name, 'traced', { requestId });
 
     await eventually(async () => (await logger.entries(name)).length === 1);
-    const loggerLine = logger.lines.find(
-      (line) => line.requestId === requestId && line.path === '/log',
+    // The batch call has a request id of its own; the listener's debug line lists the
+    // request ids of the events in it, the logger's access line names the batch call's.
+    const batchLine = await eventually(() =>
+      listener.lines.find(
+        (line) =>
+          line.msg === 'log batch sent to the logger' &&
+          Array.isArray(line.requestIds) &&
+          line.requestIds.includes(requestId),
+      ),
     );
-    expect(loggerLine).toMatchObject({ method: 'POST', status: 202 });
+    expect(batchLine.batchRequestId).toEqual(expect.stringMatching(/^batch-/));
+    const loggerLine = logger.lines.find(
+      (line) => line.requestId === batchLine.batchRequestId && line.path === '/logs/batch',
+    );
+    expect(loggerLine).toMatchObject({ method: 'POST', status: 200 });
+    // The listener's own line about the stored event carries the event's request id.
+    expect(
+      listener.lines.some(
+        (line) => line.msg === 'log event stored' && line.requestId === requestId,
+      ),
+    ).toBe(true);
   });
 
   it('moves poison messages to the dead-letter queue at once and keeps storing good events', async () => {

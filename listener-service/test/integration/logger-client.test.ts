@@ -1,7 +1,7 @@
 import { UnavailableError } from '@ms/service-kit';
 import { requireMongo, uniqueName } from '@ms/service-kit/testing';
 import { LoggerClient } from '../../src/data/logger-client';
-import { RejectedEntryError } from '../../src/domain/log-store';
+import { RefusedBatchError } from '../../src/domain/log-store';
 import { RealLogger } from '../support/real-logger';
 
 const logger = new RealLogger();
@@ -19,29 +19,42 @@ afterAll(async () => {
 });
 
 describe('LoggerClient against the real logger', () => {
-  it('stores an entry once per event_id', async () => {
+  it('stores a batch with one result per entry, in order, and each event_id once', async () => {
     const name = uniqueName('client');
-    const event_id = uniqueName('event');
-    await client.store({ name, data: 'once', event_id });
-    await client.store({ name, data: 'once', event_id });
+    const [a, b, c] = ['a', 'b', 'c'].map((id) => ({ name, data: id, event_id: uniqueName(id) }));
+    expect(await client.storeBatch([a!, b!])).toEqual([{ status: 'stored' }, { status: 'stored' }]);
+    expect(await client.storeBatch([c!, a!])).toEqual([
+      { status: 'stored' },
+      { status: 'duplicate' },
+    ]);
 
     const entries = await logger.entries(name);
-    expect(entries).toHaveLength(1);
-    expect(entries[0]).toMatchObject({ name, data: 'once', event_id });
+    expect(entries.map((entry) => entry.data).sort()).toEqual(['a', 'b', 'c']);
   });
 
-  it('reports an entry the logger refuses as rejected (never worth a retry)', async () => {
-    await expect(client.store({ name: 'x', data: 'x'.repeat(70_000) })).rejects.toBeInstanceOf(
-      RejectedEntryError,
-    );
+  it('gets an entry the logger refuses rejected on its own, the others stored', async () => {
+    const name = uniqueName('client_rejected');
+    const results = await client.storeBatch([
+      { name, data: 'good', event_id: uniqueName('good') },
+      { name: ' ', data: 'no name', event_id: uniqueName('bad') },
+    ]);
+    expect(results[0]).toEqual({ status: 'stored' });
+    expect(results[1]).toEqual({ status: 'rejected', error: expect.stringContaining('name') });
+    expect(await logger.entries(name)).toHaveLength(1);
   });
 
-  it('reports a stopped logger as unavailable (worth a retry), not as rejected', async () => {
+  it('reports a request refused as a whole (never worth sending again as it is)', async () => {
+    await expect(client.storeBatch([])).rejects.toBeInstanceOf(RefusedBatchError);
+  });
+
+  it('reports a stopped logger as unavailable (worth a retry), not as refused', async () => {
     await logger.stop();
     try {
-      const error = await client.store({ name: 'x', data: 'y' }).catch((err: unknown) => err);
+      const error = await client
+        .storeBatch([{ name: 'x', data: 'y' }])
+        .catch((err: unknown) => err);
       expect(error).toBeInstanceOf(UnavailableError);
-      expect(error).not.toBeInstanceOf(RejectedEntryError);
+      expect(error).not.toBeInstanceOf(RefusedBatchError);
     } finally {
       await logger.start();
     }

@@ -14,7 +14,6 @@ export function listenerEnv(overrides: Record<string, string> = {}): Record<stri
     LISTENER_QUEUE: queue,
     DEAD_LETTER_EXCHANGE: `${queue}.dlx`,
     DEAD_LETTER_QUEUE: `${queue}.dead`,
-    PREFETCH: '50',
     MAX_ATTEMPTS: '30',
     RETRY_DELAYS_MS: '100,200,400,800',
     LOGGER_TIMEOUT_MS: '2000',

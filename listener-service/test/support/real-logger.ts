@@ -3,6 +3,7 @@ import { MongoClient } from 'mongodb';
 import { type StoredLogEntry, createLogger, parseConfig } from '@ms/service-kit';
 import { infra, uniqueName } from '@ms/service-kit/testing';
 import { configSchema as loggerConfigSchema } from '../../../logger-service/src/config';
+import { LOGS_COLLECTION } from '../../../logger-service/src/data/mongo-log-store';
 import { type RunningLogger, start as startLogger } from '../../../logger-service/src/service';
 
 /**
@@ -59,6 +60,21 @@ export class RealLogger {
     if (response.status !== 200) throw new Error(`GET /logs answered ${response.status}`);
     const body = (await response.json()) as { data: StoredLogEntry[] };
     return body.data;
+  }
+
+  /** The event ids of every entry stored under a name, straight from the database (no limit). */
+  async eventIds(name: string): Promise<string[]> {
+    const client = new MongoClient(infra().mongoUrl, { serverSelectionTimeoutMS: 5000 });
+    try {
+      const documents = await client
+        .db(this.database)
+        .collection<{ event_id: string }>(LOGS_COLLECTION)
+        .find({ name }, { projection: { _id: 0, event_id: 1 } })
+        .toArray();
+      return documents.map((document) => document.event_id);
+    } finally {
+      await client.close();
+    }
   }
 
   /** Stops the service and drops its database. */
