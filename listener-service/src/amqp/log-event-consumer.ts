@@ -184,13 +184,15 @@ export class LogEventConsumer {
     const { logger, metrics } = this.options;
     metrics.batchSize.observe(batch.length);
     const endTimer = metrics.batchSeconds.startTimer();
-    // The batch call carries an id of its own (the logger logs it); this line ties it to
-    // the request ids of the events in it.
-    const batchRequestId = `batch-${randomUUID()}`;
+    // A batch of one carries its event's request id to the logger, so a single request
+    // is followed end to end. A larger batch carries an id of its own (the logger logs
+    // it), and this line ties it to the request ids of the events in it.
+    const only = batch.length === 1 ? batch[0] : undefined;
+    const batchRequestId = only ? only.requestId : `batch-${randomUUID()}`;
     const outcomes = await runWithRequestId(batchRequestId, () => storeBatch(batch, this.options));
     endTimer();
-    if (logger.isLevelEnabled('debug')) {
-      logger.debug(
+    if (!only) {
+      logger.info(
         {
           batchRequestId,
           size: batch.length,
