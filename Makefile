@@ -36,7 +36,7 @@ typecheck: ## tsc over the whole repository
 
 bench: ## build, start the stack on its own ports and measure every path against its reference (BENCHMARKS.md)
 	@test -d node_modules || npm ci --no-audit --no-fund
-	@bash project/infra/up.sh >/dev/null
+	@bash project/infra/up.sh
 	@npm run --silent build
 	@set -a; . $(STATE)/infra.env; set +a; node_modules/.bin/tsx project/bench/main.ts
 

@@ -34,13 +34,18 @@ async function main(): Promise<number> {
   const controller = new AbortController();
   let stack: Stack | undefined;
 
+  let firstSignalAt = 0;
   const onSignal = (signal: NodeJS.Signals) => {
+    // Ctrl-C reaches this process twice (from the terminal and relayed by tsx): only a
+    // second press, a moment later, means "leave now".
+    if (controller.signal.aborted && Date.now() - firstSignalAt < 2000) return;
     if (controller.signal.aborted) {
       log(`${signal} again: killing the services and leaving without clean-up`);
       stack?.processes.forEach((p) => p.killNow());
       process.exit(130);
     }
     log(`${signal}: stopping the load, then the services, then cleaning up`);
+    firstSignalAt = Date.now();
     controller.abort();
   };
   process.on('SIGINT', onSignal);
@@ -84,7 +89,7 @@ async function main(): Promise<number> {
     const failures = await teardown.run();
     failures.forEach((failure) => log(`clean-up failed: ${failure}`));
     if (!controller.signal.aborted && startError === undefined) {
-      const report = { info, options, rows, teardownFailures: failures };
+      const report = { runId, info, options, rows, teardownFailures: failures };
       writeReport(report);
       console.log(`\n${markdownTable(rows)}\n`);
       log(`written to ${options.outputFile}`);

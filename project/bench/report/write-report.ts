@@ -6,6 +6,7 @@ import type { RunInfo } from './run-info';
 import { markdownTable } from './table';
 
 export interface Report {
+  runId: string;
   info: RunInfo;
   options: BenchOptions;
   rows: Row[];
