@@ -1,5 +1,7 @@
 import { ErrorTally, type LoadResult, percentile } from './load-result';
 
+const TIMEOUT_MS = 5000;
+
 export interface LatencySampler {
   /** Stops sampling, waits for the requests still out, and reports them. */
   stop(): Promise<LoadResult>;
@@ -7,7 +9,8 @@ export interface LatencySampler {
 
 /**
  * Open-loop sampling of one GET: `perSecond` requests a second at a fixed pace, whether or
- * not earlier ones have answered, so a slow answer cannot hide the ones behind it.
+ * not earlier ones have answered, so a slow answer cannot hide the ones behind it. A
+ * request that timed out counts in the percentiles at the timeout (and as an error).
  */
 export function sampleLatency(url: string, perSecond: number, expectStatus = 200): LatencySampler {
   const latencies: number[] = [];
@@ -16,13 +19,18 @@ export function sampleLatency(url: string, perSecond: number, expectStatus = 200
   const started = performance.now();
   const probe = () => {
     const sent = performance.now();
-    const request = fetch(url, { signal: AbortSignal.timeout(5000) })
+    const request = fetch(url, { signal: AbortSignal.timeout(TIMEOUT_MS) })
       .then(async (res) => {
         await res.arrayBuffer();
         if (res.status === expectStatus) latencies.push(performance.now() - sent);
         else errors.add(String(res.status));
       })
-      .catch((err: unknown) => errors.add(err instanceof Error ? err.name : String(err)))
+      .catch((err: unknown) => {
+        const kind = err instanceof Error ? err.name : String(err);
+        errors.add(kind);
+        // A sample that never answered still waited: leaving it out would flatter the p99.
+        if (kind === 'TimeoutError') latencies.push(TIMEOUT_MS);
+      })
       .finally(() => inFlight.delete(request));
     inFlight.add(request);
   };
@@ -34,7 +42,7 @@ export function sampleLatency(url: string, perSecond: number, expectStatus = 200
       await Promise.all(inFlight);
       latencies.sort((a, b) => a - b);
       return {
-        ok: latencies.length,
+        ok: latencies.length - errors.count('TimeoutError'),
         errors: errors.total,
         errorKinds: errors.summary(),
         durationS,

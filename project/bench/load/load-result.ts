@@ -31,6 +31,10 @@ export class ErrorTally {
     this.counts.set(kind, (this.counts.get(kind) ?? 0) + count);
   }
 
+  count(kind: string): number {
+    return this.counts.get(kind) ?? 0;
+  }
+
   summary(max = 3): string {
     return [...this.counts.entries()]
       .sort((a, b) => b[1] - a[1])
