@@ -114,7 +114,8 @@ export async function startStack(
   );
   teardown.add('services', async () => {
     // The broker first, so nothing new reaches the others while they drain.
-    const [broker, ...others] = [...processes].reverse();
+    const broker = processes.find((p) => p.name === 'broker');
+    const others = processes.filter((p) => p !== broker);
     await broker?.stop();
     const results = await Promise.allSettled(others.map((p) => p.stop()));
     const errors = results.flatMap((r) => (r.status === 'rejected' ? [String(r.reason)] : []));

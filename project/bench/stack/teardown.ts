@@ -14,7 +14,7 @@ export class Teardown {
   }
 
   /** Resolves with one line per step that failed. */
-  run(timeoutPerStepMs = 30_000): Promise<string[]> {
+  run(timeoutPerStepMs = 60_000): Promise<string[]> {
     this.running ??= (async () => {
       const failures: string[] = [];
       for (const { name, run } of [...this.steps].reverse()) {
