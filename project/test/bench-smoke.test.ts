@@ -57,6 +57,7 @@ describe('make bench harness (smoke run)', () => {
       BENCH_JSON: json,
       BENCH_PORT_BASE: '28080',
       BENCH_ONLY: '',
+      BENCH_WARMUP_S: '0',
     });
     expect({ code, output }).toEqual({ code: 0, output: expect.any(String) });
 
