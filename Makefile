@@ -34,8 +34,11 @@ lint: ## eslint + prettier check
 typecheck: ## tsc over the whole repository
 	@npm run typecheck
 
-bench: ## benchmarks (not tests): logger writes/s, broker requests/s, login and send times
-	@npm run bench --workspaces --if-present
+bench: ## build, start the stack on its own ports and measure every path against its reference (BENCHMARKS.md)
+	@test -d node_modules || npm ci --no-audit --no-fund
+	@bash project/infra/up.sh
+	@npm run --silent build
+	@set -a; . $(STATE)/infra.env; set +a; node_modules/.bin/tsx project/bench/main.ts
 
 # --- with Docker ----------------------------------------------------------------------
 require-docker:
