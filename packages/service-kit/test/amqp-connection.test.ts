@@ -1,4 +1,4 @@
-import { type AddressInfo, type Socket, createServer } from 'node:net';
+import { type AddressInfo, Socket, createServer } from 'node:net';
 import { Writable } from 'node:stream';
 import {
   AmqpConnection,
@@ -43,6 +43,28 @@ describe('AmqpConnection', () => {
     opened.push(connection);
     return connection;
   }
+
+  it("turns Nagle's algorithm off on its socket (confirms and acks must not wait ~40 ms)", async () => {
+    const { logger } = capturedLogger();
+    const calls: unknown[] = [];
+    const setNoDelay = Socket.prototype.setNoDelay;
+    Socket.prototype.setNoDelay = function (this: Socket, noDelay?: boolean) {
+      calls.push(noDelay);
+      return setNoDelay.call(this, noDelay);
+    };
+    try {
+      const connection = new AmqpConnection({
+        url: amqpUrl,
+        name: 'test',
+        logger,
+        onConnect: async () => undefined,
+      });
+      await track(connection).start();
+    } finally {
+      Socket.prototype.setNoDelay = setNoDelay;
+    }
+    expect(calls).toEqual([true]);
+  });
 
   it('connects, runs onConnect with a usable connection, and declares the logs exchange', async () => {
     const { logger } = capturedLogger();

@@ -144,6 +144,11 @@ export class AmqpConnection extends EventEmitter<AmqpConnectionEvents> {
     let timedOut = false;
     const connecting = amqp.connect(url.toString(), {
       timeout: connectTimeoutMs,
+      // amqplib leaves Nagle's algorithm on: a publish or an ack written while earlier
+      // frames are unacknowledged then waits for the peer's delayed ACK (~40 ms). With 50
+      // concurrent publishers and a consumer on the queue that capped confirms at ~1,000/s
+      // (p50 46 ms); with no delay, ~7,000/s (p50 5 ms).
+      noDelay: true,
       clientProperties: { connection_name: name },
     });
     const deadline = new Promise<never>((_, reject) => {
