@@ -14,7 +14,9 @@ import type { Config } from './config';
 import { createMongoClient } from './data/mongo-client';
 import { copyLegacyEntries, setAsideLegacyEntries } from './data/legacy-migration';
 import { MongoLogStore } from './data/mongo-log-store';
+import { MongoRetentionStore } from './data/mongo-retention-store';
 import { LogEntries } from './domain/log-entries';
+import { RetentionTask } from './domain/retention';
 import { startGrpcServer } from './grpc/grpc-server';
 import { logServiceHandlers } from './grpc/log-grpc-service';
 import { logRoutes } from './http/log-routes';
@@ -85,6 +87,13 @@ export async function start(config: Config, { logger, signal }: StartDeps): Prom
       { logger, signal },
     );
     if (legacyPending) closers.push(copyLegacyInBackground(db, store, logger));
+    const retention = new RetentionTask(new MongoRetentionStore(db, store), {
+      policy: { days: config.LOG_RETENTION_DAYS, maxEntries: config.LOG_RETENTION_MAX_ENTRIES },
+      intervalMs: config.LOG_RETENTION_INTERVAL_MS,
+      logger,
+    });
+    retention.start();
+    closers.push(() => retention.stop());
 
     const entries = new LogEntries(store, {
       logger,

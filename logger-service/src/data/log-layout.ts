@@ -43,7 +43,15 @@ export const groupKey = (inc: string, m: number): string => `g.${inc}.${seq(m)}`
 export const nameBucketKey = (inc: string, j: number, hash: string): string =>
   `n.${inc}.${seq(j)}.${hash}`;
 
-export const groupOfBucket = (k: number): number => Math.floor(k / GROUP_BUCKETS);
+/** Bucket and group sizes of one process's streams (smaller in tests). */
+export interface LayoutSizes {
+  bucketEntries: number;
+  groupBuckets: number;
+}
+export const DEFAULT_SIZES: LayoutSizes = {
+  bucketEntries: BUCKET_ENTRIES,
+  groupBuckets: GROUP_BUCKETS,
+};
 
 export const globalHeadId = (inc: string): string => `${GLOBAL_SCOPE}|${inc}`;
 export const nameHeadId = (inc: string, name: string): string => `n|${inc}|${name}`;
@@ -58,6 +66,8 @@ export interface StreamHead {
   seq: number;
   newest: Date;
   oldest: Date;
+  /** Global heads only: the group being filled. */
+  group?: number;
   /** Global heads only: lowest bucket not yet removed by retention. */
   floor?: number;
   /** Global heads only: this process stopped giving new names their own stream. */
@@ -69,6 +79,8 @@ export interface GroupRecord {
   _id: string;
   inc: string;
   index: number;
+  /** The highest bucket in the group so far: after removing it, readers start above. */
+  last_bucket: number;
   count: number;
   newest: Date;
   oldest: Date;

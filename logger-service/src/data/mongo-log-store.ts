@@ -10,6 +10,7 @@ import type {
 import {
   GROUPS_COLLECTION,
   type GroupRecord,
+  type LayoutSizes,
   STREAMS_COLLECTION,
   type StreamHead,
   newIncarnationId,
@@ -40,6 +41,8 @@ const INDEXES = [
 export interface MongoLogStoreOptions {
   /** This process's id in the stream layout; a fresh one by default. */
   incarnation?: string;
+  /** Bucket and group sizes; the defaults of log-layout.ts unless a test needs small ones. */
+  sizes?: LayoutSizes;
   logger?: Logger;
 }
 
@@ -62,7 +65,7 @@ export class MongoLogStore implements LogStore {
     this.logs = db.collection<MongoLogDocument>(LOGS_COLLECTION);
     this.streams = db.collection<StreamHead>(STREAMS_COLLECTION);
     this.groups = db.collection<GroupRecord>(GROUPS_COLLECTION);
-    this.sequencer = new StreamSequencer(options.incarnation ?? newIncarnationId());
+    this.sequencer = new StreamSequencer(options.incarnation ?? newIncarnationId(), options.sizes);
   }
 
   get incarnation(): string {

@@ -1,15 +1,15 @@
 import { ObjectId } from 'mongodb';
 import type { NewLogDocument } from '../domain/log-store';
 import {
-  BUCKET_ENTRIES,
+  DEFAULT_SIZES,
   GLOBAL_SCOPE,
   type GroupRecord,
   MAX_NAME_STREAMS,
   type StreamHead,
   bucketKey,
   globalHeadId,
+  type LayoutSizes,
   groupKey,
-  groupOfBucket,
   nameBucketKey,
   nameHash,
   nameHeadId,
@@ -58,7 +58,14 @@ export class StreamSequencer {
   private readonly dirtyGroups = new Set<number>();
   private globalDirty = false;
 
-  constructor(readonly inc: string) {}
+  constructor(
+    readonly inc: string,
+    private readonly sizes: LayoutSizes = DEFAULT_SIZES,
+  ) {}
+
+  private groupOf(bucket: number): number {
+    return Math.floor(bucket / this.sizes.groupBuckets);
+  }
 
   /** Entries that already have an `_id` (moved from elsewhere) keep it. */
   assign(entries: readonly (NewLogDocument & { _id?: ObjectId })[]): SequencedDocument[] {
@@ -72,8 +79,8 @@ export class StreamSequencer {
     const global = this.advance(this.globalState, createdAt);
     this.globalState = global;
     this.globalDirty = true;
-    const group = groupOfBucket(global.seq);
-    this.countInGroup(group, createdAt);
+    const group = this.groupOf(global.seq);
+    this.countInGroup(group, global.seq, createdAt);
     const keys = [
       bucketKey(this.inc, global.seq),
       bucketKey(this.inc, global.seq + 1),
@@ -100,7 +107,7 @@ export class StreamSequencer {
   /** Moves a stream on by one entry, opening its next bucket when the current one is full. */
   private advance<S extends StreamState>(state: S | undefined, at: Date): StreamState {
     if (!state) return { seq: 0, filled: 1, newest: at, oldest: at };
-    if (state.filled >= BUCKET_ENTRIES) {
+    if (state.filled >= this.sizes.bucketEntries) {
       state.seq += 1;
       state.filled = 0;
     }
@@ -124,10 +131,11 @@ export class StreamSequencer {
     return state;
   }
 
-  private countInGroup(index: number, at: Date): void {
-    const group = this.groups.get(index) ?? { count: 0, newest: at, oldest: at };
+  private countInGroup(index: number, bucket: number, at: Date): void {
+    const group = this.groups.get(index) ?? { count: 0, newest: at, oldest: at, last_bucket: 0 };
     group.count += 1;
     group.newest = at;
+    group.last_bucket = bucket;
     this.groups.set(index, group);
     this.dirtyGroups.add(index);
   }
@@ -143,6 +151,7 @@ export class StreamSequencer {
         scope: GLOBAL_SCOPE,
         inc: this.inc,
         ...pick(this.globalState),
+        group: this.groupOf(this.globalState.seq),
         untracked_names: this.untrackedNames,
       });
     }
@@ -155,7 +164,7 @@ export class StreamSequencer {
       });
     }
     const groups: MetadataChanges['groups'] = new Map();
-    const current = this.globalState ? groupOfBucket(this.globalState.seq) : 0;
+    const current = this.globalState ? this.groupOf(this.globalState.seq) : 0;
     for (const index of this.dirtyGroups) {
       groups.set(groupKey(this.inc, index), { inc: this.inc, index, ...this.groups.get(index)! });
       // A group behind the current one is complete: no need to keep it in memory.
@@ -173,8 +182,8 @@ export class StreamSequencer {
       if (head.scope === GLOBAL_SCOPE) this.globalDirty = true;
       else this.dirtyNames.add(head.scope.slice(nameScope('').length));
     }
-    for (const { index, count, newest, oldest } of changes.groups.values()) {
-      if (!this.groups.has(index)) this.groups.set(index, { count, newest, oldest });
+    for (const { index, count, newest, oldest, last_bucket } of changes.groups.values()) {
+      if (!this.groups.has(index)) this.groups.set(index, { count, newest, oldest, last_bucket });
       this.dirtyGroups.add(index);
     }
   }

@@ -49,6 +49,23 @@ describe('StreamSequencer', () => {
     );
     expect(documents.at(-2)!.keys[2]).toBe(groupKey('inc', 0));
     expect(documents.at(-1)!.keys[2]).toBe(groupKey('inc', 1));
+    const { groups, heads } = sequencer.takeChanges();
+    expect(groups.get(groupKey('inc', 0))).toMatchObject({
+      count: BUCKET_ENTRIES * GROUP_BUCKETS,
+      last_bucket: GROUP_BUCKETS - 1,
+    });
+    expect(heads.get(globalHeadId('inc'))).toMatchObject({ seq: GROUP_BUCKETS, group: 1 });
+  });
+
+  it('takes smaller sizes when given', () => {
+    const sequencer = new StreamSequencer('inc', { bucketEntries: 2, groupBuckets: 3 });
+    const documents = sequencer.assign(Array.from({ length: 7 }, (_, i) => entry('a', i)));
+    expect(documents.map((document) => document.keys[0])).toEqual(
+      [0, 0, 1, 1, 2, 2, 3].map((k) => bucketKey('inc', k)),
+    );
+    expect(documents.map((document) => document.keys[2])).toEqual(
+      [0, 0, 0, 0, 0, 0, 1].map((m) => groupKey('inc', m)),
+    );
   });
 
   it('keeps one stream per name, filled independently of the global one', () => {
@@ -85,12 +102,14 @@ describe('StreamSequencer', () => {
       seq: 0,
       newest: at(2),
       oldest: at(1),
+      group: 0,
       untracked_names: false,
     });
     expect(changes.heads.get(nameHeadId('inc', 'b'))).toMatchObject({ scope: 'n|b', seq: 0 });
     expect(changes.groups.get(groupKey('inc', 0))).toEqual({
       inc: 'inc',
       index: 0,
+      last_bucket: 0,
       count: 2,
       newest: at(2),
       oldest: at(1),
