@@ -64,7 +64,7 @@ export async function start(config: Config, { logger, signal }: StartDeps): Prom
     socketTimeoutMs: config.MONGO_SOCKET_TIMEOUT_MS,
   });
   const db = client.db(config.MONGO_DB);
-  const store = new MongoLogStore(db, { logger });
+  const store = new MongoLogStore(db, { logger, retentionDays: config.LOG_RETENTION_DAYS });
   // Closed in reverse order: the servers (they are added as they start), then the client.
   const closers: (() => Promise<unknown>)[] = [() => client.close()];
   let stopping: Promise<void> | undefined;

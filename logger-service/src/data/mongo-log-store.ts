@@ -16,10 +16,13 @@ import {
   newIncarnationId,
 } from './log-layout';
 import { type WindowSource, readNewestFirst } from './newest-first-reader';
-import { type MetadataChanges, type SequencedDocument, StreamSequencer } from './stream-sequencer';
+import { RecentEntries } from './recent-entries';
+import { type MetadataChanges, type PlacedDocument, StreamSequencer } from './stream-sequencer';
 import { duplicatePositions, toBulkWriteError, toStoreError } from './store-errors';
 
 export const LOGS_COLLECTION = 'logs';
+
+const DAY_MS = 24 * 60 * 60 * 1000;
 
 /** Documents per insertMany command; the driver splits further by message size (48 MB). */
 const INSERT_CHUNK = 1000;
@@ -43,6 +46,10 @@ export interface MongoLogStoreOptions {
   incarnation?: string;
   /** Bucket and group sizes; the defaults of log-layout.ts unless a test needs small ones. */
   sizes?: LayoutSizes;
+  /** LOG_RETENTION_DAYS: entries older than this are never answered from memory. */
+  retentionDays?: number;
+  /** Answer reads of this process's own newest entries from memory (default true). */
+  recentInMemory?: boolean;
   logger?: Logger;
 }
 
@@ -55,6 +62,7 @@ export class MongoLogStore implements LogStore {
   readonly streams: Collection<StreamHead>;
   readonly groups: Collection<GroupRecord>;
   private readonly sequencer: StreamSequencer;
+  private readonly recent: RecentEntries | undefined;
   /** Head and group writes, one at a time, so the latest state is always written last. */
   private metadataQueue: Promise<unknown> = Promise.resolve();
 
@@ -66,6 +74,7 @@ export class MongoLogStore implements LogStore {
     this.streams = db.collection<StreamHead>(STREAMS_COLLECTION);
     this.groups = db.collection<GroupRecord>(GROUPS_COLLECTION);
     this.sequencer = new StreamSequencer(options.incarnation ?? newIncarnationId(), options.sizes);
+    this.recent = options.recentInMemory === false ? undefined : new RecentEntries();
   }
 
   get incarnation(): string {
@@ -84,25 +93,31 @@ export class MongoLogStore implements LogStore {
 
   async insertMany(entries: readonly NewLogDocument[]): Promise<InsertOutcome[]> {
     // Placed in this process's streams in call order, before anything is awaited.
-    const documents = this.sequencer.assign(entries);
+    const placed = this.sequencer.place(entries);
     try {
       // Heads first: a reader may then look for entries not written yet, never miss one.
       await this.writeMetadata();
+      const outcomes: InsertOutcome[] = [];
+      for (let start = 0; start < placed.length; start += INSERT_CHUNK) {
+        outcomes.push(...(await this.insertChunk(placed.slice(start, start + INSERT_CHUNK))));
+      }
+      this.recent?.add(placed, outcomes);
+      return outcomes;
     } catch (err) {
-      throw toBulkWriteError(err);
+      // Some of these may be stored: what memory knows is no longer complete.
+      this.recent?.forgetUpTo(this.sequencer.placedCount);
+      throw err;
     }
-    const outcomes: InsertOutcome[] = [];
-    for (let start = 0; start < documents.length; start += INSERT_CHUNK) {
-      outcomes.push(...(await this.insertChunk(documents.slice(start, start + INSERT_CHUNK))));
-    }
-    return outcomes;
   }
 
   /** Unordered: a duplicate event_id fails only its own document, the others are stored. */
-  private async insertChunk(documents: SequencedDocument[]): Promise<InsertOutcome[]> {
-    const outcomes: InsertOutcome[] = documents.map(() => 'stored');
+  private async insertChunk(placed: PlacedDocument[]): Promise<InsertOutcome[]> {
+    const outcomes: InsertOutcome[] = placed.map(() => 'stored');
     try {
-      await this.logs.insertMany(documents, { ordered: false });
+      await this.logs.insertMany(
+        placed.map((entry) => entry.document),
+        { ordered: false },
+      );
     } catch (err) {
       const duplicates = duplicatePositions(err);
       if (duplicates === undefined) throw toBulkWriteError(err);
@@ -118,7 +133,7 @@ export class MongoLogStore implements LogStore {
         await writeStreamChanges(this.streams, this.groups, changes);
       } catch (err) {
         this.sequencer.restore(changes);
-        throw err;
+        throw toBulkWriteError(err);
       }
     });
     this.metadataQueue = write.catch(() => undefined);
@@ -152,6 +167,12 @@ export class MongoLogStore implements LogStore {
           .limit(limit)
           .toArray();
         return documents.map(toLogDocument);
+      },
+      cached: (inc, name, limit, floor) => {
+        if (inc !== this.incarnation || !this.recent) return undefined;
+        const days = this.options.retentionDays ?? 0;
+        const notBefore = days > 0 ? new Date(Date.now() - days * DAY_MS) : undefined;
+        return this.recent.newest(name, limit, { floor, notBefore });
       },
     };
   }

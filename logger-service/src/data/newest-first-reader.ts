@@ -18,6 +18,16 @@ export interface WindowSource {
   heads(scope: string): Promise<StreamHead[]>;
   /** Entries carrying `key` (and this name, if given), newest first, at most `limit`. */
   window(key: string, name: string | undefined, limit: number): Promise<LogDocument[]>;
+  /**
+   * The newest `limit` entries of a stream when known without a query (this process's
+   * own streams), else undefined. `floor` is the global floor of the stream's process.
+   */
+  cached?(
+    inc: string,
+    name: string | undefined,
+    limit: number,
+    floor: number,
+  ): LogDocument[] | undefined;
 }
 
 export interface NewestFirstResult {
@@ -32,6 +42,9 @@ interface Stream {
   keyAt(seq: number): string;
   name: string | undefined;
   floor: number;
+  /** The global floor of the stream's process, and whether its cache may answer for it. */
+  globalFloor: number;
+  cacheable: boolean;
 }
 
 /**
@@ -57,6 +70,13 @@ export async function readNewestFirst(
 
   for (const stream of streams) {
     if (full() && stream.head.newest.getTime() < last().created_at.getTime()) break;
+    const cached = stream.cacheable
+      ? source.cached?.(stream.head.inc, stream.name, limit, stream.globalFloor)
+      : undefined;
+    if (cached) {
+      entries = mergeNewest(entries, cached, limit);
+      continue;
+    }
     let fromStream = 0;
     let empty = 0;
     for (let seq = stream.head.seq; seq >= stream.floor; seq -= 2) {
@@ -85,9 +105,13 @@ async function streamsFor(source: WindowSource, name: string | undefined): Promi
     keyAt: (seq) => bucketKey(head.inc, seq),
     name: filter,
     floor: head.floor ?? 0,
+    globalFloor: head.floor ?? 0,
+    // Filtering the global stream by name is the fallback for untracked names: no cache.
+    cacheable: filter === undefined,
   });
   if (name === undefined) return globalHeads.map((head) => globalStream(head, undefined));
 
+  const floors = new Map(globalHeads.map((head) => [head.inc, head.floor ?? 0]));
   const hash = nameHash(name);
   const nameStreams = (await source.heads(nameScope(name))).map((head): Stream => ({
     head,
@@ -95,6 +119,8 @@ async function streamsFor(source: WindowSource, name: string | undefined): Promi
     // The hash is short: the name itself makes the match exact.
     name,
     floor: 0,
+    globalFloor: floors.get(head.inc) ?? 0,
+    cacheable: true,
   }));
   // A process that ran out of name streams kept later names only in its global stream.
   const untracked = globalHeads

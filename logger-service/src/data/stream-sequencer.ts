@@ -22,6 +22,17 @@ export interface SequencedDocument extends NewLogDocument {
   keys: string[];
 }
 
+/** Where an entry went: its place in the global stream and, if it has one, in its name's. */
+export interface PlacedDocument {
+  document: SequencedDocument;
+  /** 0, 1, 2, ... in this process's global stream. */
+  position: number;
+  /** 0, 1, 2, ... in this process's stream of the entry's name; undefined without one. */
+  namePosition: number | undefined;
+  /** Its bucket in the global stream. */
+  bucket: number;
+}
+
 interface StreamState {
   seq: number;
   /** Entries in the bucket `seq`. */
@@ -32,6 +43,8 @@ interface StreamState {
 
 interface NameStreamState extends StreamState {
   hash: string;
+  /** Entries placed in this name's stream so far. */
+  placed: number;
 }
 
 type GroupState = Omit<GroupRecord, '_id' | 'inc' | 'index'>;
@@ -54,6 +67,8 @@ export class StreamSequencer {
   private readonly groups = new Map<number, GroupState>();
   private untrackedNames = false;
   private lastCreatedAt = 0;
+  /** Entries placed in the global stream so far. */
+  private placed = 0;
   private readonly dirtyNames = new Set<string>();
   private readonly dirtyGroups = new Set<number>();
   private globalDirty = false;
@@ -63,16 +78,25 @@ export class StreamSequencer {
     private readonly sizes: LayoutSizes = DEFAULT_SIZES,
   ) {}
 
+  /** Entries placed in the global stream so far (the next position). */
+  get placedCount(): number {
+    return this.placed;
+  }
+
   private groupOf(bucket: number): number {
     return Math.floor(bucket / this.sizes.groupBuckets);
   }
 
   /** Entries that already have an `_id` (moved from elsewhere) keep it. */
   assign(entries: readonly (NewLogDocument & { _id?: ObjectId })[]): SequencedDocument[] {
-    return entries.map((entry) => this.assignOne(entry));
+    return this.place(entries).map((placed) => placed.document);
   }
 
-  private assignOne(entry: NewLogDocument & { _id?: ObjectId }): SequencedDocument {
+  place(entries: readonly (NewLogDocument & { _id?: ObjectId })[]): PlacedDocument[] {
+    return entries.map((entry) => this.placeOne(entry));
+  }
+
+  private placeOne(entry: NewLogDocument & { _id?: ObjectId }): PlacedDocument {
     const createdAt = new Date(Math.max(entry.created_at.getTime(), this.lastCreatedAt));
     this.lastCreatedAt = createdAt.getTime();
 
@@ -95,12 +119,18 @@ export class StreamSequencer {
       );
     }
 
-    return {
+    const document = {
       ...entry,
       _id: entry._id ?? new ObjectId(),
       created_at: createdAt,
       updated_at: createdAt,
       keys,
+    };
+    return {
+      document,
+      position: this.placed++,
+      namePosition: nameStream ? nameStream.placed++ : undefined,
+      bucket: global.seq,
     };
   }
 
@@ -124,7 +154,14 @@ export class StreamSequencer {
       this.untrackedNames = true;
       return undefined;
     }
-    const state = known ?? { seq: 0, filled: 0, newest: at, oldest: at, hash: nameHash(name) };
+    const state = known ?? {
+      seq: 0,
+      filled: 0,
+      newest: at,
+      oldest: at,
+      hash: nameHash(name),
+      placed: 0,
+    };
     this.advance(state, at);
     this.names.set(name, state);
     this.dirtyNames.add(name);

@@ -13,8 +13,17 @@ const databases: Db[] = [];
 
 beforeAll(async () => {
   await requireMongo();
-  client = new MongoClient(infra().mongoUrl, { serverSelectionTimeoutMS: 5000 });
+  client = new MongoClient(infra().mongoUrl, {
+    serverSelectionTimeoutMS: 5000,
+    monitorCommands: true,
+  });
+  client.on('commandStarted', (event) => {
+    if (event.commandName === 'find' && event.command.find === LOGS_COLLECTION) logsQueries += 1;
+  });
 });
+
+/** Queries on the logs collection itself (windows), as opposed to the small heads collection. */
+let logsQueries = 0;
 
 afterAll(async () => {
   for (const db of databases) await db.dropDatabase();
@@ -87,13 +96,30 @@ describe('newest-first reads over buckets, on FerretDB', () => {
     }
 
     const expected = await expectedNewest(db);
-    for (const [limit, name] of READS) {
-      const listed = await first.list(name === undefined ? { limit } : { limit, name });
-      expect({ limit, name, ids: listed.map((d) => d.id) }).toEqual({
-        limit,
-        name,
-        ids: expected(limit, name),
-      });
+    // A writer answers its own stream from memory; a process that wrote nothing (or the
+    // writer with memory off) reads every stream from the database.
+    const reader = new MongoLogStore(db, { incarnation: 'reader' });
+    const writerWithoutMemory = new MongoLogStore(db, {
+      incarnation: 'first',
+      recentInMemory: false,
+    });
+    // The last batch was second's: its 20 newest are in its memory, and first's newest entry
+    // is older than all of them, so no window is read at all; another process must read one.
+    logsQueries = 0;
+    await second.list({ limit: 20 });
+    expect(logsQueries).toBe(0);
+    await reader.list({ limit: 20 });
+    expect(logsQueries).toBe(1);
+
+    for (const store of [first, second, reader, writerWithoutMemory]) {
+      for (const [limit, name] of READS) {
+        const listed = await store.list(name === undefined ? { limit } : { limit, name });
+        expect({ limit, name, ids: listed.map((d) => d.id) }).toEqual({
+          limit,
+          name,
+          ids: expected(limit, name),
+        });
+      }
     }
   });
 

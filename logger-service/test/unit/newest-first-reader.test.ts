@@ -10,6 +10,7 @@ import type { LogDocument } from '../../src/domain/log-store';
 
 /** The store's two queries over documents held in memory, counting window queries. */
 class FakeSource implements WindowSource {
+  cached?: WindowSource['cached'];
   readonly documents: SequencedDocument[] = [];
   readonly heads_ = new Map<string, StreamHead>();
   windows = 0;
@@ -141,6 +142,34 @@ describe('readNewestFirst', () => {
     // Name streams have no floor: two empty windows end them.
     const byName = await readNewestFirst(source, { limit: 500, name: 'a' }, 100);
     expect(ids(byName.entries)).toEqual(source.expected(500, 'a'));
+  });
+
+  it('takes a stream from the cache when it can answer, with no window query', async () => {
+    const source = new FakeSource();
+    const mine = new StreamSequencer('mine');
+    const other = new StreamSequencer('other');
+    source.add(other, other.assign(entries(300, 0, names)));
+    source.add(mine, mine.assign(entries(300, 1000, names)));
+    const asked: [string, string | undefined, number, number][] = [];
+    source.cached = (inc, name, limit, floor) => {
+      asked.push([inc, name, limit, floor]);
+      if (inc !== 'mine') return undefined;
+      const own = new FakeSource();
+      own.documents.push(...source.documents.filter((d) => d.keys[0]!.includes('.mine.')));
+      return own
+        .expected(limit, name)
+        .map((id) => toLogDocument(own.documents.find((d) => d._id.toHexString() === id)!));
+    };
+    source.windows = 0;
+    const result = await readNewestFirst(source, { limit: 50, name: 'a' }, 100);
+    expect(ids(result.entries)).toEqual(source.expected(50, 'a'));
+    expect(source.windows).toBe(0);
+    expect(asked).toEqual([['mine', 'a', 50, 0]]);
+
+    // 500: the other process's stream is needed too, and read from the database.
+    const more = await readNewestFirst(source, { limit: 500 }, 100);
+    expect(ids(more.entries)).toEqual(source.expected(500));
+    expect(source.windows).toBeGreaterThan(0);
   });
 
   it('finds names a process kept only in its global stream', async () => {
