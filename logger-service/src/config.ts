@@ -25,6 +25,12 @@ export const configSchema = z
     LOG_COALESCE_MAX_QUEUED: envVar.positiveInt(2000),
     /** Bulk writes of single writes running at once (a second only when a full batch waits). */
     LOG_COALESCE_MAX_FLUSHES: envVar.positiveInt(2),
+    /** Entries older than this many days are removed; 0 keeps them forever. */
+    LOG_RETENTION_DAYS: z.coerce.number().int().min(0).default(30),
+    /** Entries kept at most (about: whole groups of 10,000 go); 0 = no limit. */
+    LOG_RETENTION_MAX_ENTRIES: z.coerce.number().int().min(0).default(0),
+    /** Time between two retention passes (the first runs at start-up). */
+    LOG_RETENTION_INTERVAL_MS: envVar.milliseconds(600_000),
   })
   .refine(
     (config) => (config.MONGO_USERNAME === undefined) === (config.MONGO_PASSWORD === undefined),

@@ -9,10 +9,14 @@ import {
   portOf,
   waitForDependency,
 } from '@ms/service-kit';
+import type { Db } from 'mongodb';
 import type { Config } from './config';
 import { createMongoClient } from './data/mongo-client';
+import { copyLegacyEntries, setAsideLegacyEntries } from './data/legacy-migration';
 import { MongoLogStore } from './data/mongo-log-store';
+import { MongoRetentionStore } from './data/mongo-retention-store';
 import { LogEntries } from './domain/log-entries';
+import { RetentionTask } from './domain/retention';
 import { startGrpcServer } from './grpc/grpc-server';
 import { logServiceHandlers } from './grpc/log-grpc-service';
 import { logRoutes } from './http/log-routes';
@@ -35,6 +39,22 @@ export interface RunningLogger {
   stop(): Promise<void>;
 }
 
+/** Copies entries of the old layout while the service runs; the closer interrupts it. */
+function copyLegacyInBackground(
+  db: Db,
+  store: MongoLogStore,
+  logger: Logger,
+): () => Promise<unknown> {
+  const interrupt = new AbortController();
+  const copying = copyLegacyEntries(db, store, { logger, signal: interrupt.signal }).catch(
+    (err: unknown) => logger.error({ err }, 'copy of old entries failed; retried at next start'),
+  );
+  return () => {
+    interrupt.abort();
+    return copying;
+  };
+}
+
 export async function start(config: Config, { logger, signal }: StartDeps): Promise<RunningLogger> {
   const client = createMongoClient({
     url: config.MONGO_URL,
@@ -43,7 +63,8 @@ export async function start(config: Config, { logger, signal }: StartDeps): Prom
     timeoutMs: config.MONGO_TIMEOUT_MS,
     socketTimeoutMs: config.MONGO_SOCKET_TIMEOUT_MS,
   });
-  const store = new MongoLogStore(client.db(config.MONGO_DB));
+  const db = client.db(config.MONGO_DB);
+  const store = new MongoLogStore(db, { logger, retentionDays: config.LOG_RETENTION_DAYS });
   // Closed in reverse order: the servers (they are added as they start), then the client.
   const closers: (() => Promise<unknown>)[] = [() => client.close()];
   let stopping: Promise<void> | undefined;
@@ -55,14 +76,24 @@ export async function start(config: Config, { logger, signal }: StartDeps): Prom
   };
 
   try {
+    let legacyPending = false;
     await waitForDependency(
       'mongodb',
       async () => {
         await client.connect();
+        legacyPending = await setAsideLegacyEntries(db, logger);
         await store.ensureIndexes();
       },
       { logger, signal },
     );
+    if (legacyPending) closers.push(copyLegacyInBackground(db, store, logger));
+    const retention = new RetentionTask(new MongoRetentionStore(db, store), {
+      policy: { days: config.LOG_RETENTION_DAYS, maxEntries: config.LOG_RETENTION_MAX_ENTRIES },
+      intervalMs: config.LOG_RETENTION_INTERVAL_MS,
+      logger,
+    });
+    retention.start();
+    closers.push(() => retention.stop());
 
     const entries = new LogEntries(store, {
       logger,

@@ -16,6 +16,9 @@ describe('config', () => {
       LOG_COALESCE_MAX_BATCH: 500,
       LOG_COALESCE_MAX_QUEUED: 2000,
       LOG_COALESCE_MAX_FLUSHES: 2,
+      LOG_RETENTION_DAYS: 30,
+      LOG_RETENTION_MAX_ENTRIES: 0,
+      LOG_RETENTION_INTERVAL_MS: 600_000,
     });
     expect(config.MONGO_USERNAME).toBeUndefined();
     expect(config.MONGO_PASSWORD).toBeUndefined();
