@@ -15,7 +15,7 @@ export interface BenchNames {
   listenerQueue: string;
   deadLetterExchange: string;
   deadLetterQueue: string;
-  /** Every mail of the run goes to this address, so only the run's mails are deleted. */
+  /** Every mail of the run goes to this address (in the run's own MailHog). */
   mailbox: string;
 }
 

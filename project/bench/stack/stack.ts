@@ -7,8 +7,8 @@ import {
   REPO_ROOT,
   createScratchDatabase,
   infra,
+  mailHogProcess,
   portAccepts,
-  requireMailHog,
   requireMongo,
   requirePostgres,
   requireRabbitMq,
@@ -50,7 +50,7 @@ export async function startStack(
 ): Promise<Stack> {
   const names = benchNames(options.runId);
   const ports = benchPorts(options.portBase);
-  const infraUrls = infra();
+  const sharedInfra = infra();
 
   for (const folder of [
     'logger-service',
@@ -72,7 +72,19 @@ export async function startStack(
       `port(s) ${busy.join(', ')} already in use (another bench running?); choose others with BENCH_PORT_BASE`,
     );
   }
-  await Promise.all([requirePostgres(), requireRabbitMq(), requireMongo(), requireMailHog()]);
+  await Promise.all([requirePostgres(), requireRabbitMq(), requireMongo()]);
+
+  // A MailHog of the run's own: the bench's thousands of mails never mix with (or are
+  // deleted from under) a shared MailHog that tests and `make dev` read.
+  const mailhog = await mailHogProcess();
+  teardown.add("the run's MailHog", () => mailhog.stop());
+  await mailhog.start();
+  const infraUrls: InfraUrls = {
+    ...sharedInfra,
+    mailHost: '127.0.0.1',
+    mailPort: mailhog.smtpPort,
+    mailhogApiUrl: mailhog.apiUrl,
+  };
 
   const logDir = mkdtempSync(path.join(tmpdir(), `${options.runId}-`));
   let failed = false;
