@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { commonConfigShape, envVar, z } from '@ms/service-kit';
 
 /**
@@ -16,6 +17,9 @@ export const configSchema = z.object({
   LOGGER_SERVICE_URL: envVar.url('http://127.0.0.1:8082'),
   LOGGER_TIMEOUT_MS: envVar.milliseconds(1_000),
   BCRYPT_COST: z.coerce.number().int().min(4).max(15).default(DEFAULT_BCRYPT_COST),
+  BCRYPT_THREADS: envVar.positiveInt(availableParallelism()),
+  BCRYPT_MAX_QUEUE: z.coerce.number().int().min(0).default(64),
+  BCRYPT_TIMEOUT_MS: envVar.milliseconds(3_000),
   LOGIN_MAX_FAILURES: envVar.positiveInt(10),
   LOGIN_FAILURE_WINDOW_MS: envVar.milliseconds(15 * 60_000),
   /** Express "trust proxy" list (addresses, CIDRs, loopback); empty trusts no proxy. */

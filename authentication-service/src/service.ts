@@ -14,6 +14,8 @@ import { statements } from './data/sql';
 import { PgUserRepository } from './data/user-repository';
 import { Authenticator } from './domain/authenticator';
 import { bcryptHasher, makeDecoyHash } from './domain/passwords';
+import { BcryptPool } from './hashing/bcrypt-pool';
+import { NativeBcrypt } from './hashing/native-bcrypt';
 import { createAuthHttpApp } from './http/app';
 import { loginRateLimit } from './http/login-rate-limit';
 
@@ -39,6 +41,9 @@ export type ServiceConfig = Pick<
   | 'LOGGER_SERVICE_URL'
   | 'LOGGER_TIMEOUT_MS'
   | 'BCRYPT_COST'
+  | 'BCRYPT_THREADS'
+  | 'BCRYPT_MAX_QUEUE'
+  | 'BCRYPT_TIMEOUT_MS'
   | 'LOGIN_MAX_FAILURES'
   | 'LOGIN_FAILURE_WINDOW_MS'
   | 'TRUST_PROXY'
@@ -57,7 +62,18 @@ export async function start(config: ServiceConfig, deps: StartDeps): Promise<Run
     },
     logger,
   );
-  const passwords = bcryptHasher(config.BCRYPT_COST);
+  const queue = {
+    concurrency: config.BCRYPT_THREADS,
+    maxWaiting: config.BCRYPT_MAX_QUEUE,
+    maxWaitMs: config.BCRYPT_TIMEOUT_MS,
+  };
+  const impl = process.env.BCRYPT_IMPL ?? 'pool';
+  const passwords =
+    impl === 'native'
+      ? new NativeBcrypt(config.BCRYPT_COST, queue)
+      : impl === 'inline'
+        ? { ...bcryptHasher(config.BCRYPT_COST), close: async () => undefined }
+        : new BcryptPool(config.BCRYPT_COST, queue, Number(process.env.BCRYPT_NICE ?? 0));
   const attempts = new LoggerServiceAttemptLog(
     { loggerServiceUrl: config.LOGGER_SERVICE_URL, timeoutMs: config.LOGGER_TIMEOUT_MS },
     logger,
@@ -93,11 +109,13 @@ export async function start(config: ServiceConfig, deps: StartDeps): Promise<Run
         await closeHttpServer(server);
         await attempts.drain();
         rateLimit.close();
+        await passwords.close();
         await pool.end();
       },
     };
   } catch (err) {
     rateLimit.close();
+    await passwords.close();
     await pool.end().catch(() => undefined);
     throw err;
   }
