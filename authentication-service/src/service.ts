@@ -13,9 +13,8 @@ import { createPool } from './data/pool';
 import { statements } from './data/sql';
 import { PgUserRepository } from './data/user-repository';
 import { Authenticator } from './domain/authenticator';
-import { bcryptHasher, makeDecoyHash } from './domain/passwords';
-import { BcryptPool } from './hashing/bcrypt-pool';
-import { NativeBcrypt } from './hashing/native-bcrypt';
+import { makeDecoyHash } from './domain/passwords';
+import { NativeBcryptHasher } from './hashing/native-bcrypt-hasher';
 import { createAuthHttpApp } from './http/app';
 import { loginRateLimit } from './http/login-rate-limit';
 
@@ -43,7 +42,8 @@ export type ServiceConfig = Pick<
   | 'BCRYPT_COST'
   | 'BCRYPT_THREADS'
   | 'BCRYPT_MAX_QUEUE'
-  | 'BCRYPT_TIMEOUT_MS'
+  | 'BCRYPT_QUEUE_TIMEOUT_MS'
+  | 'UV_THREADPOOL_SIZE'
   | 'LOGIN_MAX_FAILURES'
   | 'LOGIN_FAILURE_WINDOW_MS'
   | 'TRUST_PROXY'
@@ -62,18 +62,18 @@ export async function start(config: ServiceConfig, deps: StartDeps): Promise<Run
     },
     logger,
   );
-  const queue = {
+  if (config.BCRYPT_THREADS >= config.UV_THREADPOOL_SIZE) {
+    logger.warn(
+      { BCRYPT_THREADS: config.BCRYPT_THREADS, UV_THREADPOOL_SIZE: config.UV_THREADPOOL_SIZE },
+      'bcrypt may take every libuv threadpool thread: DNS and file work then wait behind logins; raise UV_THREADPOOL_SIZE',
+    );
+  }
+  const passwords = new NativeBcryptHasher({
+    cost: config.BCRYPT_COST,
     concurrency: config.BCRYPT_THREADS,
     maxWaiting: config.BCRYPT_MAX_QUEUE,
-    maxWaitMs: config.BCRYPT_TIMEOUT_MS,
-  };
-  const impl = process.env.BCRYPT_IMPL ?? 'pool';
-  const passwords =
-    impl === 'native'
-      ? new NativeBcrypt(config.BCRYPT_COST, queue)
-      : impl === 'inline'
-        ? { ...bcryptHasher(config.BCRYPT_COST), close: async () => undefined }
-        : new BcryptPool(config.BCRYPT_COST, queue, Number(process.env.BCRYPT_NICE ?? 0));
+    maxWaitMs: config.BCRYPT_QUEUE_TIMEOUT_MS,
+  });
   const attempts = new LoggerServiceAttemptLog(
     { loggerServiceUrl: config.LOGGER_SERVICE_URL, timeoutMs: config.LOGGER_TIMEOUT_MS },
     logger,

@@ -13,7 +13,7 @@ export interface WorkQueueOptions {
 
 interface Waiter {
   start(): void;
-  timer: NodeJS.Timeout;
+  refuse(): void;
 }
 
 /**
@@ -24,6 +24,8 @@ interface Waiter {
 export class WorkQueue {
   private running = 0;
   private readonly waiting: Waiter[] = [];
+  private closed = false;
+  private drained: (() => void) | undefined;
 
   constructor(private readonly options: WorkQueueOptions) {}
 
@@ -36,6 +38,7 @@ export class WorkQueue {
   }
 
   async run<T>(task: () => Promise<T>): Promise<T> {
+    if (this.closed) throw new UnavailableError(this.options.busyMessage);
     if (this.running >= this.options.concurrency) await this.turn();
     else this.running++;
     try {
@@ -45,6 +48,14 @@ export class WorkQueue {
     }
   }
 
+  /** Refuses new and waiting tasks; resolves once the running ones have finished. */
+  close(): Promise<void> {
+    this.closed = true;
+    for (const waiter of this.waiting.splice(0)) waiter.refuse();
+    if (this.running === 0) return Promise.resolve();
+    return new Promise((resolve) => (this.drained = resolve));
+  }
+
   /** Resolves once a running task hands its slot over; `running` stays counted. */
   private turn(): Promise<void> {
     const { maxWaiting, maxWaitMs, busyMessage } = this.options;
@@ -52,15 +63,19 @@ export class WorkQueue {
       return Promise.reject(new UnavailableError(busyMessage));
     }
     return new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.waiting.splice(this.waiting.indexOf(waiter), 1);
+        waiter.refuse();
+      }, maxWaitMs);
       const waiter: Waiter = {
         start: () => {
-          clearTimeout(waiter.timer);
+          clearTimeout(timer);
           resolve();
         },
-        timer: setTimeout(() => {
-          this.waiting.splice(this.waiting.indexOf(waiter), 1);
+        refuse: () => {
+          clearTimeout(timer);
           reject(new UnavailableError(busyMessage));
-        }, maxWaitMs),
+        },
       };
       this.waiting.push(waiter);
     });
@@ -68,7 +83,8 @@ export class WorkQueue {
 
   private handOver(): void {
     const next = this.waiting.shift();
-    if (next) next.start();
-    else this.running--;
+    if (next) return next.start();
+    this.running--;
+    if (this.running === 0) this.drained?.();
   }
 }

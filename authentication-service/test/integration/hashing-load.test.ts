@@ -1,4 +1,4 @@
-import bcrypt from 'bcryptjs';
+import bcrypt from 'bcrypt';
 import request from 'supertest';
 import { type RunningService, start } from '../../src/service';
 import { silentLogger } from '../support/log-capture';
@@ -26,7 +26,7 @@ describe('password hashing off the event loop (real Postgres)', () => {
       await testConfig(db.url, {
         BCRYPT_COST: '10',
         BCRYPT_MAX_QUEUE: '100',
-        BCRYPT_TIMEOUT_MS: '60000',
+        BCRYPT_QUEUE_TIMEOUT_MS: '60000',
         // The failed-login limit counts a login while it is in flight (express-rate-limit
         // takes back successful ones when they finish): 12 at once would exceed 10.
         LOGIN_MAX_FAILURES: '100',
@@ -81,7 +81,7 @@ describe('a full hashing queue answers 503 at once (real Postgres)', () => {
       await testConfig(db.url, {
         BCRYPT_THREADS: '1',
         BCRYPT_MAX_QUEUE: '1',
-        BCRYPT_TIMEOUT_MS: '300',
+        BCRYPT_QUEUE_TIMEOUT_MS: '300',
       }),
       { logger: silentLogger() },
     );

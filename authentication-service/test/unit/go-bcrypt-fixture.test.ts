@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { NativeBcrypt } from '../../src/hashing/native-bcrypt';
+import bcryptjs from 'bcryptjs';
+import { NativeBcryptHasher } from '../../src/hashing/native-bcrypt-hasher';
 
 /** Made by the Go original's library: see test/fixtures/go-bcrypt/main.go to regenerate. */
 const fixture = JSON.parse(
@@ -8,7 +9,12 @@ const fixture = JSON.parse(
 ) as { password: string; hash: string; cost: number };
 
 describe('hashes made by the Go original (golang.org/x/crypto/bcrypt)', () => {
-  const passwords = new NativeBcrypt(4, { concurrency: 2, maxWaiting: 10, maxWaitMs: 10_000 });
+  const passwords = new NativeBcryptHasher({
+    cost: 4,
+    concurrency: 2,
+    maxWaiting: 10,
+    maxWaitMs: 10_000,
+  });
 
   afterAll(() => passwords.close());
 
@@ -19,6 +25,10 @@ describe('hashes made by the Go original (golang.org/x/crypto/bcrypt)', () => {
 
   it('accepts the password it was made from', async () => {
     await expect(passwords.compare(fixture.password, fixture.hash)).resolves.toBe(true);
+  });
+
+  it('is accepted by bcryptjs too (the tests and the bench use it)', () => {
+    expect(bcryptjs.compareSync(fixture.password, fixture.hash)).toBe(true);
   });
 
   it.each([

@@ -104,4 +104,26 @@ describe('WorkQueue', () => {
     await expect(second).resolves.toBe(2);
     expect(work.runningCount).toBe(0);
   });
+
+  it('on close refuses waiting and new tasks and resolves once the running ones finish', async () => {
+    const work = queue({ concurrency: 1 });
+    const running = controllable<number>();
+    const first = work.run(running.task);
+    const waiting = work.run(async () => 2);
+    let closed = false;
+    const closing = work.close().then(() => (closed = true));
+
+    await expect(waiting).rejects.toMatchObject({ status: 503 });
+    await expect(work.run(async () => 3)).rejects.toMatchObject({ status: 503 });
+    await flush();
+    expect(closed).toBe(false);
+    running.settle().resolve(1);
+    await expect(first).resolves.toBe(1);
+    await closing;
+    expect(closed).toBe(true);
+  });
+
+  it('closes at once when nothing runs', async () => {
+    await expect(queue().close()).resolves.toBeUndefined();
+  });
 });
