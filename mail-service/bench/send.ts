@@ -2,22 +2,26 @@
  * Sends per second with concurrent clients: `POST /send` on the mail-service (a child
  * process from source, NODE_ENV=production), against the in-run reference, a bare pooled
  * nodemailer transport in this process with the same pool size sending the same message
- * straight to the same SMTP server. The two alternate (BENCH_ROUNDS times) so that the
- * neighbours' load on a shared machine hits both alike. Every mail goes to one bench
- * address, deleted from MailHog at the end.
+ * straight to the same SMTP server; and the same with the service's TCP_NODELAY sockets
+ * (nodemailer's own sockets wait for a delayed ACK on every mail, see the README). They
+ * alternate (BENCH_ROUNDS times) so that the neighbours' load on a shared machine hits all
+ * alike. Every mail goes to one bench address, deleted from MailHog at the end.
  *
  *   npm run bench -w mail-service          # MAIL_HOST/MAIL_PORT as for the service
  *   BENCH_CLIENTS (20)  BENCH_DURATION_S (5)  BENCH_ROUNDS (2)  MAIL_POOL_SIZE (service default)
  *   MAIL_URL (unset: bench a running service instead; its pool size must match)
+ *   BENCH_SERVICE_NODE_ARGS (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof": profile the service)
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { parseConfig } from '@ms/service-kit';
 import { freePort } from '@ms/service-kit/testing';
 import nodemailer from 'nodemailer';
 import { configSchema } from '../src/config';
+import { noDelaySocket } from '../src/data/no-delay-socket';
 import { MailTemplates } from '../src/domain/mail-templates';
 
 const clients = Number(process.env.BENCH_CLIENTS ?? 20);
@@ -26,6 +30,9 @@ const rounds = Number(process.env.BENCH_ROUNDS ?? 2);
 const mailhogApiUrl = process.env.MAILHOG_API_URL ?? 'http://127.0.0.1:8025';
 
 interface Run {
+  /** CPU seconds used meanwhile by the service process and by this one (clients, reference). */
+  serviceCpuSeconds: number;
+  benchCpuSeconds: number;
   ok: number;
   errors: number;
   seconds: number;
@@ -38,14 +45,38 @@ const request = {
   message: 'A bench message\nwith <b>markup</b> to escape & two lines.',
 };
 
+function sum(values: number[]): number {
+  return values.reduce((a, b) => a + b, 0);
+}
+
 function percentile(samples: number[], p: number): number {
   const sorted = [...samples].sort((a, b) => a - b);
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
 }
 
+/** User + system CPU seconds of a process, all threads (Linux /proc; NaN elsewhere). */
+function processCpuSeconds(pid: number | undefined): number {
+  if (pid === undefined) return NaN;
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime in USER_HZ (100)
+  } catch {
+    return NaN;
+  }
+}
+
 /** `clients` closed loops of `send` for the bench duration. */
-async function closedLoops(send: () => Promise<boolean>): Promise<Run> {
-  const run: Run = { ok: 0, errors: 0, seconds: 0, latencyMs: [] };
+async function closedLoops(send: () => Promise<boolean>, servicePid?: number): Promise<Run> {
+  const run: Run = {
+    serviceCpuSeconds: 0,
+    benchCpuSeconds: 0,
+    ok: 0,
+    errors: 0,
+    seconds: 0,
+    latencyMs: [],
+  };
+  const serviceCpu = processCpuSeconds(servicePid);
+  const benchCpu = process.cpuUsage();
   const started = performance.now();
   const until = started + durationMs;
   const loop = async () => {
@@ -60,6 +91,9 @@ async function closedLoops(send: () => Promise<boolean>): Promise<Run> {
   };
   await Promise.all(Array.from({ length: clients }, loop));
   run.seconds = (performance.now() - started) / 1000;
+  run.serviceCpuSeconds = processCpuSeconds(servicePid) - serviceCpu;
+  const { user, system } = process.cpuUsage(benchCpu);
+  run.benchCpuSeconds = (user + system) / 1e6;
   return run;
 }
 
@@ -101,18 +135,29 @@ async function main(): Promise<void> {
   if (!url) {
     const port = await freePort();
     url = `http://127.0.0.1:${port}`;
-    child = spawn(process.execPath, [require.resolve('tsx/cli'), 'src/main.ts'], {
+    const nodeArgs = process.env.BENCH_SERVICE_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
+    child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', 'src/main.ts'], {
       cwd: path.join(__dirname, '..'),
       stdio: ['ignore', 'ignore', 'inherit'],
       env: { ...process.env, NODE_ENV: 'production', PORT: String(port), LOG_LEVEL: 'warn' },
     });
   }
-  const bare = nodemailer.createTransport({
+  const bareOptions = {
     pool: true,
     maxConnections: config.MAIL_POOL_SIZE,
     host: config.MAIL_HOST,
     port: config.MAIL_PORT,
     ignoreTLS: true,
+  } as const;
+  // nodemailer as it comes (Nagle's algorithm on), and with the service's TCP_NODELAY sockets.
+  const bare = nodemailer.createTransport(bareOptions);
+  const bareNoDelay = nodemailer.createTransport({
+    ...bareOptions,
+    getSocket: noDelaySocket({
+      host: config.MAIL_HOST,
+      port: config.MAIL_PORT,
+      connectionTimeoutMs: config.MAIL_CONNECTION_TIMEOUT_MS,
+    }),
   });
   const { html, text } = (await MailTemplates.load()).render({
     subject: request.subject,
@@ -130,8 +175,8 @@ async function main(): Promise<void> {
     await res.arrayBuffer();
     return res.status === 202;
   };
-  const viaBareNodemailer = async () => {
-    const info = await bare.sendMail({
+  const directly = (transport: typeof bare) => async () => {
+    const info = await transport.sendMail({
       from: { name: config.FROM_NAME, address: config.FROM_ADDRESS },
       replyTo: request.from,
       to,
@@ -141,40 +186,56 @@ async function main(): Promise<void> {
     });
     return info.accepted.length === 1;
   };
+  const senders = {
+    service: { send: viaService, pid: child?.pid },
+    'bare nodemailer': { send: directly(bare), pid: undefined },
+    'bare nodemailer, TCP_NODELAY': { send: directly(bareNoDelay), pid: undefined },
+  };
+  type Sender = keyof typeof senders;
+  const runs = new Map<Sender, Run[]>();
   try {
     await waitReady(url, child);
-    await closedLoops(viaService); // warm-up: JIT and both pools' connections
-    await closedLoops(viaBareNodemailer);
-    const service: Run[] = [];
-    const reference: Run[] = [];
+    for (const { send } of Object.values(senders)) await closedLoops(send); // warm-up
     for (let round = 0; round < rounds; round++) {
-      reference.push(await closedLoops(viaBareNodemailer));
-      service.push(await closedLoops(viaService));
+      for (const [name, { send, pid }] of Object.entries(senders) as [
+        Sender,
+        (typeof senders)[Sender],
+      ][]) {
+        runs.set(name, [...(runs.get(name) ?? []), await closedLoops(send, pid)]);
+      }
     }
-    const rate = (runs: Run[]) =>
-      runs.reduce((a, r) => a + r.ok, 0) / runs.reduce((a, r) => a + r.seconds, 0);
-    const errors = (runs: Run[]) => runs.reduce((a, r) => a + r.errors, 0);
+    const rate = (name: Sender) => {
+      const of = runs.get(name) ?? [];
+      return sum(of.map((r) => r.ok)) / sum(of.map((r) => r.seconds));
+    };
     console.log(
       `Node ${process.version}, ${availableParallelism()} cores, SMTP ${config.MAIL_HOST}:${config.MAIL_PORT}, ` +
-        `pool ${config.MAIL_POOL_SIZE}, ${clients} clients, ${rounds} x ${durationMs / 1000} s each`,
+        `pool ${config.MAIL_POOL_SIZE}, ${clients} clients, ${rounds} x ${durationMs / 1000} s each, alternating`,
     );
     console.table(
-      service.map((r, i) => ({
-        round: i + 1,
-        'bare nodemailer sends/s': (reference[i]!.ok / reference[i]!.seconds).toFixed(0),
-        'service sends/s': (r.ok / r.seconds).toFixed(0),
-        'service p50 ms': percentile(r.latencyMs, 50).toFixed(1),
-        'service p99 ms': percentile(r.latencyMs, 99).toFixed(1),
-        errors: r.errors + reference[i]!.errors,
-      })),
+      [...runs].flatMap(([name, of]) =>
+        of.map((r, i) => ({
+          sender: name,
+          round: i + 1,
+          'sends/s': (r.ok / r.seconds).toFixed(0),
+          errors: r.errors,
+          'p50 ms': percentile(r.latencyMs, 50).toFixed(1),
+          'p99 ms': percentile(r.latencyMs, 99).toFixed(1),
+          'service CPU ms/send': ((1000 * r.serviceCpuSeconds) / r.ok).toFixed(2),
+          'bench CPU ms/send': ((1000 * r.benchCpuSeconds) / r.ok).toFixed(2),
+        })),
+      ),
     );
+    const service = rate('service');
     console.log(
-      `service ${rate(service).toFixed(0)} sends/s (${errors(service)} errors), bare nodemailer ` +
-        `${rate(reference).toFixed(0)} sends/s (${errors(reference)} errors); ratio ` +
-        `${(rate(service) / rate(reference)).toFixed(2)} (target >= 0.8)`,
+      `service ${service.toFixed(0)} sends/s; bare nodemailer ${rate('bare nodemailer').toFixed(0)}: ` +
+        `ratio ${(service / rate('bare nodemailer')).toFixed(2)} (target >= 0.8); bare nodemailer ` +
+        `with TCP_NODELAY ${rate('bare nodemailer, TCP_NODELAY').toFixed(0)}: ratio ` +
+        `${(service / rate('bare nodemailer, TCP_NODELAY')).toFixed(2)}`,
     );
   } finally {
     bare.close();
+    bareNoDelay.close();
     if (child && child.exitCode === null) {
       child.kill('SIGTERM');
       await new Promise((resolve) => child!.once('exit', resolve));
