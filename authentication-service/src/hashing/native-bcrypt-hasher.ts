@@ -26,7 +26,10 @@ export class NativeBcryptHasher implements PasswordHasher {
 
   /** A malformed hash compares false; it does not throw. */
   compare(password: string, hash: string): Promise<boolean> {
-    return this.queue.run(() => bcrypt.compare(password, hash));
+    // $2y$ (PHP's crypt_blowfish) is the same algorithm as $2b$; bcryptjs read it, the
+    // binding does not.
+    const readable = hash.startsWith('$2y$') ? `$2b$${hash.slice(4)}` : hash;
+    return this.queue.run(() => bcrypt.compare(password, readable));
   }
 
   /** Refuses new work and waits for the hashing in progress. */
