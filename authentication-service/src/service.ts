@@ -13,7 +13,8 @@ import { createPool } from './data/pool';
 import { statements } from './data/sql';
 import { PgUserRepository } from './data/user-repository';
 import { Authenticator } from './domain/authenticator';
-import { bcryptHasher, makeDecoyHash } from './domain/passwords';
+import { makeDecoyHash } from './domain/passwords';
+import { NativeBcryptHasher } from './hashing/native-bcrypt-hasher';
 import { createAuthHttpApp } from './http/app';
 import { loginRateLimit } from './http/login-rate-limit';
 
@@ -39,6 +40,10 @@ export type ServiceConfig = Pick<
   | 'LOGGER_SERVICE_URL'
   | 'LOGGER_TIMEOUT_MS'
   | 'BCRYPT_COST'
+  | 'BCRYPT_THREADS'
+  | 'BCRYPT_MAX_QUEUE'
+  | 'BCRYPT_QUEUE_TIMEOUT_MS'
+  | 'UV_THREADPOOL_SIZE'
   | 'LOGIN_MAX_FAILURES'
   | 'LOGIN_FAILURE_WINDOW_MS'
   | 'TRUST_PROXY'
@@ -57,7 +62,18 @@ export async function start(config: ServiceConfig, deps: StartDeps): Promise<Run
     },
     logger,
   );
-  const passwords = bcryptHasher(config.BCRYPT_COST);
+  if (config.BCRYPT_THREADS >= config.UV_THREADPOOL_SIZE) {
+    logger.warn(
+      { BCRYPT_THREADS: config.BCRYPT_THREADS, UV_THREADPOOL_SIZE: config.UV_THREADPOOL_SIZE },
+      'bcrypt may take every libuv threadpool thread: DNS and file work then wait behind logins; raise UV_THREADPOOL_SIZE',
+    );
+  }
+  const passwords = new NativeBcryptHasher({
+    cost: config.BCRYPT_COST,
+    concurrency: config.BCRYPT_THREADS,
+    maxWaiting: config.BCRYPT_MAX_QUEUE,
+    maxWaitMs: config.BCRYPT_QUEUE_TIMEOUT_MS,
+  });
   const attempts = new LoggerServiceAttemptLog(
     { loggerServiceUrl: config.LOGGER_SERVICE_URL, timeoutMs: config.LOGGER_TIMEOUT_MS },
     logger,
@@ -93,12 +109,14 @@ export async function start(config: ServiceConfig, deps: StartDeps): Promise<Run
         await closeHttpServer(server);
         await attempts.close();
         rateLimit.close();
+        await passwords.close();
         await pool.end();
       },
     };
   } catch (err) {
     rateLimit.close();
     await attempts.close();
+    await passwords.close();
     await pool.end().catch(() => undefined);
     throw err;
   }

@@ -17,7 +17,7 @@ export const configSchema = z
     MAIL_DOMAIN: envVar.string('localhost'),
     FROM_NAME: envVar.string('John Smith'),
     FROM_ADDRESS: z.string().email().default('john.smith@example.com'),
-    MAIL_POOL_SIZE: envVar.positiveInt(5),
+    MAIL_POOL_SIZE: envVar.positiveInt(10),
     MAIL_CONNECTION_TIMEOUT_MS: envVar.milliseconds(3000),
     MAIL_GREETING_TIMEOUT_MS: envVar.milliseconds(3000),
     MAIL_SOCKET_TIMEOUT_MS: envVar.milliseconds(30_000),

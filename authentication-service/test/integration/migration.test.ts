@@ -1,10 +1,16 @@
 import bcrypt from 'bcryptjs';
 import { Pool } from 'pg';
 import { SEED_ADMIN, migrate } from '../../src/data/migrate';
-import { bcryptHasher } from '../../src/domain/passwords';
+import { NativeBcryptHasher } from '../../src/hashing/native-bcrypt-hasher';
 import { type TestDatabase, createTestDatabase, requirePostgres } from '../support/test-database';
 
-const passwords = bcryptHasher(4);
+// Hashed by the service's native bcrypt, checked below with bcryptjs: either reads the other's.
+const passwords = new NativeBcryptHasher({
+  cost: 4,
+  concurrency: 1,
+  maxWaiting: 10,
+  maxWaitMs: 10_000,
+});
 
 describe('users schema migration (real Postgres)', () => {
   let db: TestDatabase;

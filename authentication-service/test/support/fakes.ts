@@ -32,6 +32,7 @@ export class FakeUserRepository implements UserRepository {
 /** "hash:<password>" hashes; records every comparison so tests can count them. */
 export class FakePasswordHasher implements PasswordHasher {
   comparisons: { password: string; hash: string }[] = [];
+  failWith: Error | undefined;
 
   async hash(password: string): Promise<string> {
     return `hash:${password}`;
@@ -39,6 +40,7 @@ export class FakePasswordHasher implements PasswordHasher {
 
   async compare(password: string, hash: string): Promise<boolean> {
     this.comparisons.push({ password, hash });
+    if (this.failWith) throw this.failWith;
     return hash === `hash:${password}`;
   }
 }

@@ -13,15 +13,17 @@ import { silentLogger } from '../support/log-capture';
 
 describe('POST /authenticate handler (fake repository)', () => {
   let users: FakeUserRepository;
+  let passwords: FakePasswordHasher;
   let rateLimit: LoginRateLimit;
   let http: ReturnType<typeof request>;
 
   beforeEach(() => {
     users = new FakeUserRepository([userRecord()]);
+    passwords = new FakePasswordHasher();
     rateLimit = loginRateLimit({ maxFailures: 2, windowMs: 60_000 });
     const authenticator = new Authenticator({
       users,
-      passwords: new FakePasswordHasher(),
+      passwords,
       attempts: new RecordingAttemptLog(),
       decoyHash: 'hash:decoy',
     });
@@ -66,6 +68,24 @@ describe('POST /authenticate handler (fake repository)', () => {
 
   it('answers 500 "internal error" for an unexpected failure, hiding its text', async () => {
     users.failWith = new Error('syntax error at or near "SELEC"');
+    const res = await login({ email: 'ada@example.com', password: 'right-password' });
+    expect(res.status).toBe(500);
+    expect(res.body).toEqual({ error: true, message: 'internal error' });
+  });
+
+  it('answers 503 "authentication busy" when the hashing queue is full, not counted as a failure', async () => {
+    passwords.failWith = new UnavailableError('authentication busy');
+    for (let i = 0; i < 3; i++) {
+      const res = await login({ email: 'ada@example.com', password: 'right-password' });
+      expect(res.status).toBe(503);
+      expect(res.body).toEqual({ error: true, message: 'authentication busy' });
+    }
+    passwords.failWith = undefined;
+    await login({ email: 'ada@example.com', password: 'right-password' }).expect(202);
+  });
+
+  it('answers 500 "internal error" when hashing fails unexpectedly, hiding its text', async () => {
+    passwords.failWith = new Error('Terminating worker thread');
     const res = await login({ email: 'ada@example.com', password: 'right-password' });
     expect(res.status).toBe(500);
     expect(res.body).toEqual({ error: true, message: 'internal error' });

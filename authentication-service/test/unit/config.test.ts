@@ -1,5 +1,6 @@
 import { ConfigError, parseConfig } from '@ms/service-kit';
-import { configSchema } from '../../src/config';
+import { availableParallelism } from 'node:os';
+import { configSchema, defaultBcryptThreads } from '../../src/config';
 
 describe('config', () => {
   it('defaults to the host addresses of the design', () => {
@@ -9,6 +10,9 @@ describe('config', () => {
       POSTGRES_URL: 'postgres://postgres@127.0.0.1:5432/users',
       LOGGER_SERVICE_URL: 'http://127.0.0.1:8082',
       BCRYPT_COST: 10,
+      BCRYPT_THREADS: defaultBcryptThreads(availableParallelism(), 4),
+      BCRYPT_MAX_QUEUE: 64,
+      BCRYPT_QUEUE_TIMEOUT_MS: 3000,
       LOGIN_MAX_FAILURES: 10,
       LOGIN_FAILURE_WINDOW_MS: 900_000,
       TRUST_PROXY: [],
@@ -17,6 +21,36 @@ describe('config', () => {
 
   it.each(['3', '16', 'ten'])('refuses BCRYPT_COST=%s', (cost) => {
     expect(() => parseConfig(configSchema, { BCRYPT_COST: cost })).toThrow(ConfigError);
+  });
+
+  it.each([
+    [1, 4, 1],
+    [2, 4, 2],
+    [8, 4, 3],
+    [8, 16, 8],
+    [4, 1, 1],
+  ])(
+    'hashes on %i cores with a threadpool of %i on %i threads (one per core, one pool thread left)',
+    (cores, threadpool, threads) => {
+      expect(defaultBcryptThreads(cores, threadpool)).toBe(threads);
+    },
+  );
+
+  it('reads BCRYPT_THREADS, and sizes its default from UV_THREADPOOL_SIZE', () => {
+    expect(parseConfig(configSchema, { BCRYPT_THREADS: '3' }).BCRYPT_THREADS).toBe(3);
+    expect(parseConfig(configSchema, { UV_THREADPOOL_SIZE: '2' }).BCRYPT_THREADS).toBe(1);
+  });
+
+  it.each([
+    ['BCRYPT_THREADS', '0'],
+    ['BCRYPT_MAX_QUEUE', '-1'],
+    ['BCRYPT_QUEUE_TIMEOUT_MS', '0'],
+  ])('refuses %s=%s', (name, value) => {
+    expect(() => parseConfig(configSchema, { [name]: value })).toThrow(ConfigError);
+  });
+
+  it('allows BCRYPT_MAX_QUEUE=0: no waiting at all', () => {
+    expect(parseConfig(configSchema, { BCRYPT_MAX_QUEUE: '0' }).BCRYPT_MAX_QUEUE).toBe(0);
   });
 
   it('reads a trusted proxy list', () => {

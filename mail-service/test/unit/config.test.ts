@@ -12,6 +12,7 @@ describe('mail-service config', () => {
       MAIL_DOMAIN: 'localhost',
       FROM_NAME: 'John Smith',
       FROM_ADDRESS: 'john.smith@example.com',
+      MAIL_POOL_SIZE: 10,
     });
     expect(config.MAIL_USERNAME).toBeUndefined();
     expect(config.MAIL_PASSWORD).toBeUndefined();
