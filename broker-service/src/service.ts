@@ -10,6 +10,7 @@ import {
 } from '@ms/service-kit';
 import { AmqpEventPublisher } from './amqp/event-publisher';
 import { AuthClient } from './clients/auth-client';
+import { CoalescingLogWriter } from './clients/coalescing-log-writer';
 import { LoggerHttpClient } from './clients/logger-http-client';
 import { MailClient } from './clients/mail-client';
 import type { Config } from './config';
@@ -81,9 +82,18 @@ export async function start(config: Config, deps: StartDeps): Promise<RunningBro
           return 'logged via RabbitMQ';
         },
       },
-      http: loggerHttp,
+      // Concurrent writes leave as one batch call (a lone write as the plain single call).
+      http: new CoalescingLogWriter(loggerHttp, {
+        target: 'logger service',
+        timeoutMs: config.HTTP_CLIENT_TIMEOUT_MS,
+        logger,
+      }),
       rpc: new LoggerRpcClient(rpcPool, config.RPC_TIMEOUT_MS),
-      grpc: grpcClient,
+      grpc: new CoalescingLogWriter(grpcClient, {
+        target: 'logger service',
+        timeoutMs: config.RPC_TIMEOUT_MS,
+        logger,
+      }),
     },
     logReader: loggerHttp,
     events: publisher,

@@ -1,13 +1,20 @@
 import {
   JsonHttpClient,
   type JsonHttpClientOptions,
+  type LogBatchResponse,
+  type LogBatchResult,
   type LogEntry,
   type StoredLogEntry,
+  UpstreamError,
 } from '@ms/service-kit';
-import type { LogQuery, LogReader, LogWriter } from '../domain/ports';
+import type { LogQuery, LogReader } from '../domain/ports';
+import type { BatchCapableLogWriter } from './coalescing-log-writer';
 
-/** The logger over HTTP: POST /log (the `via: "http"` transport) and GET /logs. */
-export class LoggerHttpClient implements LogWriter, LogReader {
+/**
+ * The logger over HTTP: POST /log (the `via: "http"` transport), POST /logs/batch (many
+ * concurrent writes in one call, see CoalescingLogWriter) and GET /logs.
+ */
+export class LoggerHttpClient implements BatchCapableLogWriter, LogReader {
   private readonly http: JsonHttpClient;
 
   constructor(options: Omit<JsonHttpClientOptions, 'serviceName'>) {
@@ -17,6 +24,15 @@ export class LoggerHttpClient implements LogWriter, LogReader {
   async write(entry: LogEntry): Promise<string> {
     await this.http.post('/log', entry);
     return 'logged';
+  }
+
+  async writeMany(entries: LogEntry[]): Promise<LogBatchResult[]> {
+    const answer = await this.http.post<LogBatchResponse>('/logs/batch', { entries });
+    const results = answer.data?.results;
+    if (!Array.isArray(results) || results.length !== entries.length) {
+      throw new UpstreamError('logger service sent an invalid response');
+    }
+    return results;
   }
 
   async list(query: LogQuery): Promise<StoredLogEntry[]> {

@@ -1,5 +1,8 @@
 import * as grpc from '@grpc/grpc-js';
 import {
+  type LogBatchResponse__Output,
+  type LogBatchResult,
+  type LogBatchResult__Output,
   type LogEntry,
   type LogResponse__Output,
   type LogServiceClient,
@@ -11,7 +14,7 @@ import {
   currentRequestId,
   loadLogsPackage,
 } from '@ms/service-kit';
-import type { LogWriter } from '../domain/ports';
+import type { BatchCapableLogWriter } from '../clients/coalescing-log-writer';
 
 export interface GrpcLogsClientOptions {
   /** host:port of the logger's gRPC server. */
@@ -24,7 +27,7 @@ export interface GrpcLogsClientOptions {
  * reconnects by itself. Every call has a deadline and carries the request id as metadata;
  * calls fail fast (no waitForReady) while the logger is down.
  */
-export class GrpcLogsClient implements LogWriter {
+export class GrpcLogsClient implements BatchCapableLogWriter {
   private readonly client: LogServiceClient;
 
   constructor(private readonly options: GrpcLogsClientOptions) {
@@ -42,15 +45,11 @@ export class GrpcLogsClient implements LogWriter {
 
   /** Resolves with the logger's result string. */
   writeLog(entry: LogEntry): Promise<string> {
-    const metadata = new grpc.Metadata();
-    const requestId = currentRequestId();
-    if (requestId) metadata.set(REQUEST_ID_HEADER, requestId);
-    const deadline = Date.now() + this.options.timeoutMs;
     return new Promise((resolve, reject) => {
       this.client.WriteLog(
         { logEntry: { name: entry.name, data: entry.data } },
-        metadata,
-        { deadline },
+        this.metadata(),
+        { deadline: Date.now() + this.options.timeoutMs },
         (err: grpc.ServiceError | null, response?: LogResponse__Output) => {
           if (err) reject(mapGrpcError(err));
           else resolve(response?.result ?? '');
@@ -59,9 +58,40 @@ export class GrpcLogsClient implements LogWriter {
     });
   }
 
+  /** Many entries in one WriteLogs call; one result per entry, in order. */
+  writeMany(entries: LogEntry[]): Promise<LogBatchResult[]> {
+    return new Promise((resolve, reject) => {
+      this.client.WriteLogs(
+        { entries: entries.map(({ name, data }) => ({ logEntry: { name, data } })) },
+        this.metadata(),
+        { deadline: Date.now() + this.options.timeoutMs },
+        (err: grpc.ServiceError | null, response?: LogBatchResponse__Output) => {
+          if (err) return reject(mapGrpcError(err));
+          const results = response?.results ?? [];
+          if (results.length !== entries.length) {
+            return reject(new UpstreamError('logger service sent an invalid response'));
+          }
+          resolve(results.map(toBatchResult));
+        },
+      );
+    });
+  }
+
+  private metadata(): grpc.Metadata {
+    const metadata = new grpc.Metadata();
+    const requestId = currentRequestId();
+    if (requestId) metadata.set(REQUEST_ID_HEADER, requestId);
+    return metadata;
+  }
+
   close(): void {
     this.client.close();
   }
+}
+
+function toBatchResult({ status, error }: LogBatchResult__Output): LogBatchResult {
+  if (status === 'stored' || status === 'duplicate') return { status };
+  return { status: 'rejected', error: error || 'invalid log entry' };
 }
 
 export function mapGrpcError(err: grpc.ServiceError): Error {

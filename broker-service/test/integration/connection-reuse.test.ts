@@ -11,10 +11,20 @@ import { startBroker } from '../support/broker-process';
 it('50 concurrent log requests via HTTP use at most HTTP_POOL_SIZE connections to the logger', async () => {
   let accepted = 0;
   const logger = createServer(async (req, res) => {
-    req.resume();
+    let body = '';
+    for await (const chunk of req) body += chunk;
     await sleep(20);
-    res.writeHead(202, { 'content-type': 'application/json' });
-    res.end(JSON.stringify({ error: false, message: 'logged' }));
+    // Concurrent writes arrive as batches (POST /logs/batch), a lone one as POST /log.
+    const entries =
+      req.url === '/logs/batch' ? (JSON.parse(body) as { entries: unknown[] }).entries : [];
+    res.writeHead(req.url === '/logs/batch' ? 200 : 202, { 'content-type': 'application/json' });
+    res.end(
+      JSON.stringify({
+        error: false,
+        message: 'logged',
+        data: { results: entries.map(() => ({ status: 'stored' })) },
+      }),
+    );
   });
   logger.on('connection', () => accepted++);
   await new Promise<void>((resolve) => logger.listen(0, '127.0.0.1', resolve));

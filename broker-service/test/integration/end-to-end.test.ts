@@ -107,6 +107,44 @@ describe('POST /handle auth', () => {
   });
 });
 
+describe.each(['http', 'grpc'] as const)('concurrent log writes via %s', (via) => {
+  it('are coalesced into batch calls and each stored exactly once, with its own answer', async () => {
+    const name = uniqueName(`e2e_burst_${via}`);
+    const bodies = Array.from({ length: 120 }, (_, i) => ({
+      action: 'log',
+      via,
+      log: { name, data: `burst ${i}` },
+    }));
+    // One invalid entry among them is refused on its own (400), the rest are stored.
+    const responses = await Promise.all(
+      [...bodies, { action: 'log', via, log: { name, data: 'x'.repeat(70_000) } }].map((body) =>
+        request(system.broker.url).post('/handle').send(body),
+      ),
+    );
+    expect(responses.slice(0, 120).map((response) => response.status)).toEqual(
+      Array(120).fill(202),
+    );
+    expect(responses[120]!.status).toBe(400);
+    expect(responses[120]!.body.message).toMatch(/data: must be at most 65536 bytes/);
+    const stored = await eventually(
+      async () => {
+        const entries = await system.listed(name);
+        return entries.length >= 120 ? entries : undefined;
+      },
+      { what: `120 entries named ${name}` },
+    );
+    expect(new Set(stored.map((entry) => entry.data)).size).toBe(120);
+    expect(stored).toHaveLength(120);
+    // The logger saw batch calls, each under a batch request id of the broker's.
+    const batchCalls = system.loggerLogs.lines.filter(
+      (line) =>
+        (line.path === '/logs/batch' || line.method === 'logs.LogService/WriteLogs') &&
+        String(line.requestId).startsWith('batch-'),
+    );
+    expect(batchCalls.length).toBeGreaterThan(0);
+  });
+});
+
 describe('POST /handle mail', () => {
   it('answers 202 Message sent to <to> and MailHog received it once', async () => {
     const to = `${uniqueName('rcpt')}@example.com`;

@@ -7,13 +7,14 @@ import {
   NotFoundError,
   type StoredLogEntry,
   ValidationError,
+  WriteCoalescer,
+  type WriteCoalescerOptions,
   logWriteSchema,
   parseInput,
   withTimeout,
   z,
 } from '@ms/service-kit';
 import type { InsertOutcome, LogDocument, LogStore, NewLogDocument } from './log-store';
-import { WriteCoalescer, type WriteCoalescerOptions } from './write-coalescer';
 
 export const LIST_LIMIT_DEFAULT = 50;
 export const LIST_LIMIT_MAX = 500;
@@ -63,7 +64,7 @@ export interface LogEntriesOptions {
   /** Deadline of one store write; past it the caller gets a TimeoutError (504). */
   writeTimeoutMs?: number;
   /** How single writes are grouped into bulk writes (see WriteCoalescer). */
-  coalescing?: Partial<Omit<WriteCoalescerOptions, 'timeoutMs'>>;
+  coalescing?: Partial<Omit<WriteCoalescerOptions, 'timeoutMs' | 'target'>>;
 }
 
 /**
@@ -87,6 +88,7 @@ export class LogEntries {
     this.singleWrites = new WriteCoalescer((documents) => store.insertMany(documents), {
       ...COALESCING_DEFAULTS,
       ...options.coalescing,
+      target: 'log store',
       timeoutMs: this.writeTimeoutMs,
     });
   }

@@ -10,6 +10,7 @@ export * from './retry';
 export * from './shutdown';
 export * from './timeout';
 export * from './validation';
+export * from './write-coalescer';
 export * from './http/app';
 export * from './http/envelope';
 export * from './http/metrics';

@@ -6,6 +6,8 @@ import type { ProtoGrpcType } from './generated/logs';
 export type { LogServiceClient, LogServiceHandlers } from './generated/logs/LogService';
 export type { LogRequest, LogRequest__Output } from './generated/logs/LogRequest';
 export type { LogResponse, LogResponse__Output } from './generated/logs/LogResponse';
+export type { LogBatchResponse__Output } from './generated/logs/LogBatchResponse';
+export type { LogBatchResult__Output } from './generated/logs/LogBatchResult';
 
 /**
  * proto/logs.proto is loaded in place, never copied: from the repository root in

@@ -1,6 +1,6 @@
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { TimeoutError, UnavailableError } from '@ms/service-kit';
-import { WriteCoalescer, type WriteCoalescerOptions } from '../../src/domain/write-coalescer';
+import { WriteCoalescer, type WriteCoalescerOptions } from '../src/write-coalescer';
 
 /** A flush the test answers by hand: each call waits until the test resolves or rejects it. */
 class ManualFlush {
@@ -23,6 +23,7 @@ class ManualFlush {
 function setup(options: Partial<WriteCoalescerOptions> = {}) {
   const flush = new ManualFlush();
   const coalescer = new WriteCoalescer(flush.flush, {
+    target: 'log store',
     maxBatchSize: 100,
     maxQueued: 1000,
     maxConcurrentFlushes: 1,

@@ -1,6 +1,9 @@
-import { TimeoutError, UnavailableError, withTimeout } from '@ms/service-kit';
+import { TimeoutError, UnavailableError } from './errors';
+import { withTimeout } from './timeout';
 
 export interface WriteCoalescerOptions {
+  /** In client-facing errors: "logger service" -> "logger service busy, try again later" (503), "logger service timed out" (504). */
+  target: string;
   /** Most items in one flush (one bulk write). */
   maxBatchSize: number;
   /** Most items waiting for a flush; past it `submit` fails with UnavailableError (503). */
@@ -50,7 +53,7 @@ export class WriteCoalescer<T, R> {
 
   submit(item: T): Promise<R> {
     if (this.queue.length >= this.options.maxQueued) {
-      return Promise.reject(new UnavailableError('log store busy, try again later'));
+      return Promise.reject(new UnavailableError(`${this.options.target} busy, try again later`));
     }
     return new Promise<R>((resolve, reject) => {
       const write: PendingWrite<T, R> = {
@@ -96,7 +99,7 @@ export class WriteCoalescer<T, R> {
       const results = await withTimeout(
         () => this.flush(batch.map((write) => write.item)),
         this.options.timeoutMs,
-        'log store write',
+        `${this.options.target} write`,
       );
       if (results.length !== batch.length) {
         throw new Error(`flush returned ${results.length} results for ${batch.length} items`);
@@ -113,11 +116,7 @@ export class WriteCoalescer<T, R> {
   private expire(write: PendingWrite<T, R>): void {
     const position = this.queue.indexOf(write);
     if (position !== -1) this.queue.splice(position, 1);
-    settle(write, () =>
-      write.reject(
-        new TimeoutError(`log store write timed out after ${this.options.timeoutMs} ms`),
-      ),
-    );
+    settle(write, () => write.reject(new TimeoutError(`${this.options.target} timed out`)));
   }
 }
 
