@@ -1,4 +1,4 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { BenchOptions } from '../options';
 import type { Row } from '../scenarios/scenario';
@@ -14,7 +14,11 @@ export interface Report {
   teardownFailures: string[];
 }
 
+/** The hand-written analysis of the last investigation, copied under every table. */
+const ANALYSIS_FILE = path.resolve(__dirname, '../what-is-left.md');
+
 export function renderMarkdown({ info, options, rows, teardownFailures }: Report): string {
+  const analysis = existsSync(ANALYSIS_FILE) ? readFileSync(ANALYSIS_FILE, 'utf8').trim() : '';
   const missed = rows.filter((row) => row.met === false).map((row) => row.scenario);
   const unmeasured = rows.filter((row) => row.error !== undefined).map((row) => row.scenario);
   return [
@@ -43,6 +47,7 @@ export function renderMarkdown({ info, options, rows, teardownFailures }: Report
       'of the publish). The machine is shared and busy: treat single figures as rough and ' +
       'compare ratios, which are measured side by side in the same run. See project/bench/README.md.',
     '',
+    ...(analysis && !options.smoke ? [analysis, ''] : []),
   ].join('\n');
 }
 
