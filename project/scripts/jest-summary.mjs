@@ -37,7 +37,7 @@ for (const argument of process.argv.slice(2)) {
       const reason =
         stripVTControlCharacters(suite.message || '')
           .split('\n')
-          .find((line) => line.trim()) ?? '';
+          .find((line) => line.trim() && !line.includes('Test suite failed to run')) ?? '';
       failures.push(`[${label}] ${where}: the suite could not run: ${reason.trim()}`);
     }
   }
