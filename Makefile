@@ -22,7 +22,7 @@ dev: infra ## run every service and the page as local processes (Ctrl-C stops al
 	@test -d node_modules || npm ci --no-audit --no-fund
 	@node project/dev/run-all.mjs
 
-test: ## the one test command: install, infra, lint, type-check, build, all tests
+test: ## the one test command: install, infra, lint, type-check, build, all tests on Node 20 and 26
 	@bash project/scripts/test.sh
 
 build: ## compile every workspace to dist/

@@ -43,4 +43,24 @@ export default tseslint.config(
     files: ['**/test/**'],
     rules: { 'no-console': 'off' },
   },
+  {
+    // One undici: the kit's JsonHttpClient uses the npm package's Pool and nothing else does.
+    // Node's fetch bundles its own undici, a different major on every Node; an npm undici
+    // dispatcher handed to it broke every HTTP call on Node 26.
+    files: ['**/*.ts', '**/*.mjs', '**/*.js'],
+    ignores: ['packages/service-kit/src/http-client.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { paths: [{ name: 'undici', message: "use the kit's JsonHttpClient (one undici)" }] },
+      ],
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: "CallExpression[callee.name='fetch'] Property[key.name='dispatcher']",
+          message: "no undici dispatcher for Node's fetch: use the kit's JsonHttpClient",
+        },
+      ],
+    },
+  },
 );

@@ -1,8 +1,8 @@
 // Keeps project/docker-compose.yml honest without a Docker engine: every service's
 // compose environment must satisfy its config schema, addresses must point at other
-// containers (not at localhost), build paths must exist, and host ports must match the
-// design's port table.
-import { existsSync, readFileSync } from 'node:fs';
+// containers (not at localhost), build paths must exist, host ports must match the
+// design's port table, and every image runs the Node of .nvmrc.
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { parse } from 'yaml';
 import { parseConfig, type z } from '@ms/service-kit';
@@ -23,6 +23,7 @@ interface ComposeService {
 }
 
 const projectDir = path.resolve(__dirname, '..');
+const repoRoot = path.resolve(projectDir, '..');
 const compose = parse(readFileSync(path.join(projectDir, 'docker-compose.yml'), 'utf8'), {
   merge: true,
 }) as {
@@ -124,4 +125,39 @@ describe('docker-compose.yml', () => {
       expect(Object.keys(compose.volumes)).toContain((volumes[0] as string).split(':')[0]);
     }
   });
+
+  describe('every Dockerfile in the repository', () => {
+    const nodeVersion = readFileSync(path.join(repoRoot, '.nvmrc'), 'utf8').trim();
+    const dockerfiles = findDockerfiles(repoRoot);
+
+    it('covers at least the services of the compose file', () => {
+      for (const name of Object.keys(appServices)) {
+        expect(dockerfiles).toContain(`${name}/Dockerfile`);
+      }
+    });
+
+    it.each(dockerfiles)('%s starts from the Node of .nvmrc, pinned by version', (file) => {
+      const text = readFileSync(path.join(repoRoot, file), 'utf8');
+      const stages = new Set<string>();
+      const bases: string[] = [];
+      for (const [, image = '', stage] of text.matchAll(
+        /^FROM\s+(?:--\S+\s+)*(\S+)(?:\s+AS\s+(\S+))?/gim,
+      )) {
+        if (!stages.has(image)) bases.push(image); // FROM <earlier stage> is not a base image
+        if (stage) stages.add(stage);
+      }
+      expect(bases.length).toBeGreaterThan(0);
+      for (const image of bases) expect(image).toBe(`node:${nodeVersion}-bookworm-slim`);
+    });
+  });
 });
+
+/** Paths (relative to the root) of every Dockerfile outside dependencies and build output. */
+function findDockerfiles(root: string, dir = ''): string[] {
+  const skip = new Set(['node_modules', '.git', 'dist', '.state', 'test-artifacts']);
+  return readdirSync(path.join(root, dir), { withFileTypes: true }).flatMap((entry) => {
+    const relative = path.join(dir, entry.name);
+    if (entry.isDirectory()) return skip.has(entry.name) ? [] : findDockerfiles(root, relative);
+    return /^Dockerfile|\.Dockerfile$/.test(entry.name) ? [relative] : [];
+  });
+}
