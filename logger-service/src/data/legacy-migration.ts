@@ -1,12 +1,8 @@
 import type { Logger } from '@ms/service-kit';
 import type { Collection, Db, ObjectId } from 'mongodb';
 import { nameHash } from './log-layout';
-import {
-  LOGS_COLLECTION,
-  type MongoLogDocument,
-  type MongoLogStore,
-  writeStreamChanges,
-} from './mongo-log-store';
+import type { MongoLogDocument } from './log-document';
+import { LOGS_COLLECTION, type MongoLogStore, writeStreamChanges } from './mongo-log-store';
 import { duplicatePositions } from './store-errors';
 import { StreamSequencer } from './stream-sequencer';
 

@@ -16,6 +16,7 @@ import {
   newIncarnationId,
 } from './log-layout';
 import { type WindowSource, readNewestFirst } from './newest-first-reader';
+import { type MongoLogDocument, toLogDocument } from './log-document';
 import { RecentEntries } from './recent-entries';
 import { type MetadataChanges, type PlacedDocument, StreamSequencer } from './stream-sequencer';
 import { duplicatePositions, toBulkWriteError, toStoreError } from './store-errors';
@@ -26,12 +27,6 @@ const DAY_MS = 24 * 60 * 60 * 1000;
 
 /** Documents per insertMany command; the driver splits further by message size (48 MB). */
 const INSERT_CHUNK = 1000;
-
-/** An entry as stored; `keys` is absent on entries written before buckets existed. */
-export interface MongoLogDocument extends NewLogDocument {
-  _id: ObjectId;
-  keys?: string[];
-}
 
 const INDEXES = [
   { key: { created_at: -1 }, name: 'created_at_desc' },
@@ -211,15 +206,4 @@ export async function writeStreamChanges(
     headOps.length > 0 ? streams.bulkWrite(headOps, { ordered: false }) : undefined,
     groupOps.length > 0 ? groups.bulkWrite(groupOps, { ordered: false }) : undefined,
   ]);
-}
-
-export function toLogDocument(document: MongoLogDocument): LogDocument {
-  return {
-    id: document._id.toHexString(),
-    name: document.name,
-    data: document.data,
-    event_id: document.event_id,
-    created_at: document.created_at,
-    updated_at: document.updated_at,
-  };
 }

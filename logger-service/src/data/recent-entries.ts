@@ -1,4 +1,5 @@
 import type { InsertOutcome, LogDocument } from '../domain/log-store';
+import { toLogDocument } from './log-document';
 import type { PlacedDocument } from './stream-sequencer';
 
 export interface RecentEntriesLimits {
@@ -116,17 +117,7 @@ export class RecentEntries {
     placed.forEach((entry, i) => {
       if (entry.position < this.ignoreBelow) return;
       const { document } = entry;
-      const stored =
-        outcomes[i] === 'stored'
-          ? {
-              id: document._id.toHexString(),
-              name: document.name,
-              data: document.data,
-              event_id: document.event_id,
-              created_at: document.created_at,
-              updated_at: document.updated_at,
-            }
-          : undefined;
+      const stored = outcomes[i] === 'stored' ? toLogDocument(document) : undefined;
       const bytes = stored ? stored.name.length + stored.data.length + 200 : 0;
       this.global.add({ position: entry.position, document: stored, bucket: entry.bucket, bytes });
       if (entry.namePosition !== undefined) {

@@ -5,6 +5,7 @@ import {
   compareNewestFirst,
   readNewestFirst,
 } from '../../src/data/newest-first-reader';
+import { toLogDocument } from '../../src/data/log-document';
 import { type SequencedDocument, StreamSequencer } from '../../src/data/stream-sequencer';
 import type { LogDocument } from '../../src/domain/log-store';
 
@@ -44,10 +45,6 @@ class FakeSource implements WindowSource {
       .slice(0, limit)
       .map((d) => d.id);
   }
-}
-
-function toLogDocument(d: SequencedDocument): LogDocument {
-  return { ...d, id: d._id.toHexString() };
 }
 
 function entries(count: number, startMs: number, name: (i: number) => string) {

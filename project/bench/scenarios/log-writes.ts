@@ -1,7 +1,8 @@
+import { createLogger } from '@ms/service-kit';
+import { GrpcLogsClient } from '../../../broker-service/src/grpc/logs-client';
+import { JsonRpcPool } from '../../../broker-service/src/rpc/json-rpc-pool';
 import { closedLoop } from '../load/closed-loop';
-import { GrpcLogClient } from '../load/grpc-log-client';
 import { httpLoad } from '../load/http-load';
-import { JsonRpcClient } from '../load/json-rpc-client';
 import type { LoadResult } from '../load/load-result';
 import { measureDbInserts } from '../references/db-insert';
 import type { Stack } from '../stack/stack';
@@ -155,29 +156,36 @@ function directLoad(via: LogTransport, stack: Stack, signal: AbortSignal): Load 
           signal,
         });
     case 'rpc':
+      // The broker's own client code (same pool size), called directly on the logger.
       return async (durationS) => {
-        const clients = await Promise.all(
-          Array.from({ length: stack.effective.rpcPoolSize }, () =>
-            JsonRpcClient.connect(stack.ports.loggerRpc),
-          ),
-        );
+        const pool = new JsonRpcPool({
+          host: '127.0.0.1',
+          port: stack.ports.loggerRpc,
+          size: stack.effective.rpcPoolSize,
+          serviceName: 'logger service',
+          logger: createLogger('bench', { level: 'silent' }),
+        });
+        await pool.warmUp(5000);
         try {
           return await closedLoop({
             callers: CLIENTS,
             durationS,
             signal,
-            call: async (caller) => {
-              const result = await clients[caller % clients.length]!.call('LogInfo', entry);
+            call: async () => {
+              const result = await pool.call('LogInfo', entry, 10_000);
               if (typeof result !== 'string') throw new Error('LogInfo answered without a result');
             },
           });
         } finally {
-          clients.forEach((client) => client.close());
+          pool.close();
         }
       };
     case 'grpc':
       return async (durationS) => {
-        const client = new GrpcLogClient(`127.0.0.1:${stack.ports.loggerGrpc}`);
+        const client = new GrpcLogsClient({
+          address: `127.0.0.1:${stack.ports.loggerGrpc}`,
+          timeoutMs: 10_000,
+        });
         try {
           return await closedLoop({
             callers: CLIENTS,
