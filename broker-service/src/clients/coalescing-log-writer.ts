@@ -70,19 +70,20 @@ export class CoalescingLogWriter implements LogWriter {
         { message: await this.transport.write(only.entry) },
       ]);
     }
-    // A batch call has an id of its own; this line ties it to the requests in it.
+    // A batch call has an id of its own (its log line's requestId too); the line ties it
+    // to the request ids of the writes in it.
     const batchRequestId = `batch-${randomUUID()}`;
-    this.options.logger.info(
-      {
-        batchRequestId,
-        size: writes.length,
-        requestIds: writes.map((write) => write.requestId),
-      },
-      'log batch sent to the logger',
-    );
-    const results = await runWithRequestId(batchRequestId, () =>
-      this.transport.writeMany(writes.map((write) => write.entry)),
-    );
+    const results = await runWithRequestId(batchRequestId, () => {
+      this.options.logger.info(
+        {
+          batchRequestId,
+          size: writes.length,
+          requestIds: writes.map((write) => write.requestId),
+        },
+        'log batch sent to the logger',
+      );
+      return this.transport.writeMany(writes.map((write) => write.entry));
+    });
     return results.map((result) =>
       result.status === 'rejected'
         ? { error: new ValidationError(result.error ?? 'invalid log entry') }

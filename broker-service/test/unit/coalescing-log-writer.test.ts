@@ -105,7 +105,12 @@ describe('CoalescingLogWriter', () => {
     expect((answers[1] as PromiseRejectedResult).reason.message).toBe('name: is not allowed');
     // The batch's id is tied to the request ids of its writes in the broker's log.
     const line = lines.find((l) => l.batchRequestId === transport.batches[0]!.requestId);
-    expect(line).toMatchObject({ size: 3, requestIds: ['req-ok1', 'req-bad', 'req-ok2'] });
+    expect(line).toMatchObject({
+      size: 3,
+      requestIds: ['req-ok1', 'req-bad', 'req-ok2'],
+      // the line is written in the batch's own context, not in one of its requests'
+      requestId: transport.batches[0]!.requestId,
+    });
   });
 
   it('fails every caller of a batch whose call failed, and only those', async () => {

@@ -189,18 +189,20 @@ export class LogEventConsumer {
     // it), and this line ties it to the request ids of the events in it.
     const only = batch.length === 1 ? batch[0] : undefined;
     const batchRequestId = only ? only.requestId : `batch-${randomUUID()}`;
-    const outcomes = await runWithRequestId(batchRequestId, () => storeBatch(batch, this.options));
+    const outcomes = await runWithRequestId(batchRequestId, () => {
+      if (!only) {
+        logger.info(
+          {
+            batchRequestId,
+            size: batch.length,
+            requestIds: batch.map((delivery) => delivery.requestId),
+          },
+          'log batch sent to the logger',
+        );
+      }
+      return storeBatch(batch, this.options);
+    });
     endTimer();
-    if (!only) {
-      logger.info(
-        {
-          batchRequestId,
-          size: batch.length,
-          requestIds: batch.map((delivery) => delivery.requestId),
-        },
-        'log batch sent to the logger',
-      );
-    }
     await Promise.all(batch.map((delivery, index) => this.settle(delivery, outcomes[index]!)));
   }
 
