@@ -6,6 +6,7 @@ import {
   type LogEntry,
   type StoredLogEntry,
   UpstreamError,
+  isLogBatchResultList,
 } from '@ms/service-kit';
 import type { LogQuery, LogReader } from '../domain/ports';
 import type { BatchCapableLogWriter } from './coalescing-log-writer';
@@ -29,7 +30,7 @@ export class LoggerHttpClient implements BatchCapableLogWriter, LogReader {
   async writeMany(entries: LogEntry[]): Promise<LogBatchResult[]> {
     const answer = await this.http.post<LogBatchResponse>('/logs/batch', { entries });
     const results = answer.data?.results;
-    if (!Array.isArray(results) || results.length !== entries.length) {
+    if (!isLogBatchResultList(results, entries.length)) {
       throw new UpstreamError('logger service sent an invalid response');
     }
     return results;

@@ -5,12 +5,12 @@ import {
   type LogBatchResult,
   type LogWrite,
   UpstreamError,
+  isLogBatchResultList,
 } from '@ms/service-kit';
 import { type LogStore, RefusedBatchError } from '../domain/log-store';
 
 /** Statuses that mean the logger refused the request itself, so sending it again cannot help. */
 const REFUSED = new Set([400, 413, 415]);
-const STATUSES = new Set<unknown>(['stored', 'duplicate', 'rejected']);
 
 /**
  * Stores events through the logger's HTTP `POST /logs/batch` (keep-alive, with a timeout):
@@ -38,23 +38,10 @@ export class LoggerClient implements LogStore {
       }
       throw err;
     }
-    if (!isResultList(results, entries.length)) {
+    if (!isLogBatchResultList(results, entries.length)) {
       // Nothing certain about the entries: the caller retries them (safe, by event id).
       throw new UpstreamError('logger service sent an invalid response');
     }
     return results;
   }
-}
-
-function isResultList(value: unknown, length: number): value is LogBatchResult[] {
-  return (
-    Array.isArray(value) &&
-    value.length === length &&
-    value.every(
-      (result: unknown) =>
-        typeof result === 'object' &&
-        result !== null &&
-        STATUSES.has((result as LogBatchResult).status),
-    )
-  );
 }

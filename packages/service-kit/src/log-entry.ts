@@ -79,3 +79,19 @@ export interface LogBatchResult {
 export interface LogBatchResponse {
   results: LogBatchResult[];
 }
+
+const BATCH_STATUSES = new Set<unknown>(['stored', 'duplicate', 'rejected']);
+
+/** Whether a batch answer's `results` holds one well-formed result per entry sent. */
+export function isLogBatchResultList(value: unknown, length: number): value is LogBatchResult[] {
+  return (
+    Array.isArray(value) &&
+    value.length === length &&
+    value.every(
+      (result: unknown) =>
+        typeof result === 'object' &&
+        result !== null &&
+        BATCH_STATUSES.has((result as LogBatchResult).status),
+    )
+  );
+}

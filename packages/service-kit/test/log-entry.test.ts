@@ -1,6 +1,7 @@
 import {
   LOG_DATA_MAX_BYTES,
   ValidationError,
+  isLogBatchResultList,
   logWriteSchema,
   parseInput,
   parseLogEntry,
@@ -51,5 +52,16 @@ describe('log entry schema', () => {
     expect(() => parseInput(logWriteSchema, { name: 'n', data: 'd', event_id: 7 })).toThrow(
       'event_id: must be a string',
     );
+  });
+});
+
+describe('isLogBatchResultList', () => {
+  it('accepts one known status per entry sent, nothing else', () => {
+    const ok = [{ status: 'stored' }, { status: 'duplicate' }, { status: 'rejected', error: 'x' }];
+    expect(isLogBatchResultList(ok, 3)).toBe(true);
+    expect(isLogBatchResultList(ok, 2)).toBe(false);
+    expect(isLogBatchResultList([{ status: 'logged' }], 1)).toBe(false);
+    expect(isLogBatchResultList([null], 1)).toBe(false);
+    expect(isLogBatchResultList(undefined, 0)).toBe(false);
   });
 });
