@@ -22,7 +22,7 @@ import { randomBytes } from 'node:crypto';
 import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { listen, parseConfig, portOf } from '@ms/service-kit';
-import { freePort } from '@ms/service-kit/testing';
+import { freePort, waitUntilReady } from '@ms/service-kit/testing';
 import nativeBcrypt from 'bcrypt';
 import bcrypt from 'bcryptjs';
 import { Client } from 'pg';
@@ -143,20 +143,6 @@ async function load(baseUrl: string, pid?: number): Promise<LoadResult> {
   return result;
 }
 
-async function waitReady(baseUrl: string, child: ChildProcess | undefined): Promise<void> {
-  const deadline = Date.now() + 60_000;
-  while (Date.now() < deadline) {
-    if (child && child.exitCode !== null) throw new Error(`service exited ${child.exitCode}`);
-    const ok = await fetch(`${baseUrl}/readyz`).then(
-      (res) => res.ok,
-      () => false,
-    );
-    if (ok) return;
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-  throw new Error('service not ready after 60 s');
-}
-
 /** Stands in for the logger-service: each login's attempt log lands here, not in a real log. */
 function loggerSink(): Promise<Server> {
   return listen(
@@ -202,7 +188,7 @@ async function main(): Promise<void> {
     });
   }
   try {
-    await waitReady(baseUrl, child);
+    await waitUntilReady(baseUrl, { child });
     const hash = bcrypt.hashSync('verysecret', config.BCRYPT_COST);
     await load(baseUrl, child?.pid); // warm-up: JIT, pg and logger connections
     const references: { rate: number; cpuMs: number }[] = [];

@@ -18,7 +18,7 @@ import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { parseConfig } from '@ms/service-kit';
-import { freePort } from '@ms/service-kit/testing';
+import { freePort, waitUntilReady } from '@ms/service-kit/testing';
 import nodemailer from 'nodemailer';
 import { configSchema } from '../src/config';
 import { noDelaySocket } from '../src/data/no-delay-socket';
@@ -113,20 +113,6 @@ async function cleanUp(to: string): Promise<number> {
   }
 }
 
-async function waitReady(url: string, child: ChildProcess | undefined): Promise<void> {
-  const deadline = Date.now() + 60_000;
-  while (Date.now() < deadline) {
-    if (child && child.exitCode !== null) throw new Error(`service exited ${child.exitCode}`);
-    const ok = await fetch(`${url}/readyz`).then(
-      (res) => res.ok,
-      () => false,
-    );
-    if (ok) return;
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-  throw new Error('service not ready after 60 s');
-}
-
 async function main(): Promise<void> {
   const config = parseConfig(configSchema, { ...process.env, PORT: '0' });
   const to = `bench-${randomUUID()}@example.com`;
@@ -194,7 +180,7 @@ async function main(): Promise<void> {
   type Sender = keyof typeof senders;
   const runs = new Map<Sender, Run[]>();
   try {
-    await waitReady(url, child);
+    await waitUntilReady(url, { child });
     for (const { send } of Object.values(senders)) await closedLoops(send); // warm-up
     for (let round = 0; round < rounds; round++) {
       for (const [name, { send, pid }] of Object.entries(senders) as [

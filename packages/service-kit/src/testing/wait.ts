@@ -42,3 +42,24 @@ export function freePort(): Promise<number> {
 export function uniqueName(prefix: string): string {
   return `${prefix}_${Date.now().toString(36)}_${Math.random().toString(36).slice(2, 8)}`;
 }
+
+/**
+ * Polls `${baseUrl}/readyz` until it answers 200; fails at once if the service's process
+ * (when given) has exited, and after `timeoutMs` otherwise.
+ */
+export async function waitUntilReady(
+  baseUrl: string,
+  { child, timeoutMs = 60_000 }: { child?: { exitCode: number | null }; timeoutMs?: number } = {},
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (child && child.exitCode !== null) throw new Error(`service exited ${child.exitCode}`);
+    const ok = await fetch(`${baseUrl}/readyz`, { signal: AbortSignal.timeout(2000) }).then(
+      (res) => res.ok,
+      () => false,
+    );
+    if (ok) return;
+    await sleep(200);
+  }
+  throw new Error(`service at ${baseUrl} not ready after ${timeoutMs / 1000} s`);
+}
