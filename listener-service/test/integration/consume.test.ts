@@ -94,11 +94,13 @@ describe('listener with the real logger and RabbitMQ', () => {
       logger.lines.find((line) => line.requestId === requestId && line.path === '/logs/batch'),
     );
     expect(loggerLine).toMatchObject({ method: 'POST', status: 200 });
-    expect(
-      listener.lines.some(
+    // The listener writes its line once the logger's answer is back: wait for it.
+    const storedLine = await eventually(() =>
+      listener.lines.find(
         (line) => line.msg === 'log event stored' && line.requestId === requestId,
       ),
-    ).toBe(true);
+    );
+    expect(storedLine).toMatchObject({ level: 'debug' });
   });
 
   it("ties each event's x-request-id to the batch call that stored it", async () => {
