@@ -8,7 +8,12 @@ import {
 import request from 'supertest';
 import { JsonRpcTestClient } from '../support/json-rpc-client';
 import { type GrpcTestClient, grpcOutcome, grpcTestClient } from '../support/grpc-client';
-import { type LoggerUnderTest, startLogger, testConfig } from '../support/logger-under-test';
+import {
+  CapturedLogs,
+  type LoggerUnderTest,
+  startLogger,
+  testConfig,
+} from '../support/logger-under-test';
 
 // A private FerretDB this file may stop and start; the shared one is never touched.
 let ferret: Awaited<ReturnType<typeof ferretDbProcess>>;
@@ -115,11 +120,17 @@ describe('at start-up', () => {
   it('waits for the database with backoff and starts once it answers', async () => {
     await ferret.stop();
     let started = false;
-    const starting = startLogger(config).then((logger) => {
+    const logs = new CapturedLogs();
+    const starting = startLogger(config, undefined, logs).then((logger) => {
       started = true;
       return logger;
     });
-    await sleep(1500);
+    // A failed attempt takes the client's server-selection timeout: wait for the first
+    // "not available" line rather than a fixed time, then bring the database back.
+    await eventually(
+      () => logs.lines.some((line) => String(line.msg).startsWith('mongodb not available yet')),
+      { timeoutMs: 15_000, what: 'a logged wait for MongoDB' },
+    );
     expect(started).toBe(false);
 
     await ferret.start();

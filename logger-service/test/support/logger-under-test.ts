@@ -46,11 +46,12 @@ export interface LoggerUnderTest extends RunningLogger {
   baseUrl: string;
 }
 
+/** `logs` may be passed in to read the lines written while start() is still waiting. */
 export async function startLogger(
   config: Config = testConfig(),
   signal?: AbortSignal,
+  logs = new CapturedLogs(),
 ): Promise<LoggerUnderTest> {
-  const logs = new CapturedLogs();
   const running = await start(config, { logger: logs.logger, signal });
   return { ...running, config, logs, baseUrl: `http://127.0.0.1:${running.httpPort}` };
 }
