@@ -5,7 +5,7 @@ FRONT_END_PID := .front-end.pid
 STATE := project/.state
 
 .DEFAULT_GOAL := help
-.PHONY: help infra infra-down dev test build lint typecheck bench up up-build down logs start stop clean \
+.PHONY: help infra infra-down dev test test-images build lint typecheck bench up up-build down logs start stop clean \
 	broker auth logger mail listener require-docker
 
 help: ## list the targets
@@ -33,6 +33,9 @@ lint: ## eslint + prettier check
 
 typecheck: ## tsc over the whole repository
 	@npm run typecheck
+
+test-images: ## build every service image as up-build does, run each against local infra, check it
+	@bash project/images/test.sh
 
 bench: ## build, start the stack on its own ports and measure every path against its reference (BENCHMARKS.md)
 	@test -d node_modules || npm ci --no-audit --no-fund

@@ -1,6 +1,7 @@
 // One jest run over every workspace. Tests live in each workspace's test/ folder;
 // files named *.outage.test.ts stop or restart shared infrastructure and are run
-// separately, one at a time, by project/scripts/test.sh.
+// separately, one at a time, by project/scripts/test.sh; *.docker.test.ts need a Docker
+// engine and run only through `make test-images` (project/images/test.sh).
 const path = require('node:path');
 
 const workspaces = [
@@ -23,6 +24,7 @@ module.exports = {
     rootDir: path.join(__dirname, dir),
     testEnvironment: 'node',
     testMatch: ['<rootDir>/test/**/*.test.ts'],
+    testPathIgnorePatterns: ['/node_modules/', '\\.docker\\.test\\.ts$'],
     transform: {
       // Transpile only (isolatedModules): type errors are tsc's job in `npm run typecheck`.
       '^.+\\.ts$': ['ts-jest', { tsconfig: path.join(__dirname, 'tsconfig.jest.json') }],

@@ -2,10 +2,11 @@
 # `make test`: the one test command. Installs what the tests need (npm packages from the
 # lock file, the local infrastructure, Chromium, the Node runtimes), then lint, type-check,
 # build, and every jest test against the real dependencies, once per Node major CI tests
-# (project/infra/node.sh --tested: the machine's Node 20 and the LTS of .nvmrc). The last
-# line is `tests: N passed, N failed` summed over every major (a failing lint, type-check or
-# build counts as one failure each); the lines before it give each major's counts and its
-# failed tests, labelled `[node 26]`.
+# (project/infra/node.sh --tested: the machine's Node 20 and the LTS of .nvmrc), then the
+# Docker image test (project/images/test.sh, as `make test-images`). The last line is
+# `tests: N passed, N failed` summed over every major and the images (a failing lint,
+# type-check or build counts as one failure each); the lines before it give each part's
+# counts and its failed tests, labelled `[node 26]` or `[images]`.
 set -uo pipefail
 cd "$(dirname "$0")/../.."
 root=$(pwd)
@@ -34,13 +35,7 @@ finish() {
 }
 
 say "npm packages"
-lock_hash=$(sha256sum package-lock.json | cut -d' ' -f1)
-if [ -f node_modules/.lock-hash ] && [ "$(cat node_modules/.lock-hash)" = "$lock_hash" ]; then
-  echo "node_modules matches package-lock.json; skipping npm ci"
-else
-  npm ci --no-audit --no-fund || { echo "npm ci failed"; finish 0 1; }
-  echo "$lock_hash" > node_modules/.lock-hash
-fi
+bash project/scripts/npm-install.sh || { echo "npm ci failed"; finish 0 1; }
 
 say "infrastructure"
 bash project/infra/up.sh || { echo "the test infrastructure could not be started (see above)"; finish 0 1; }
@@ -66,14 +61,18 @@ for line in "${runtime_lines[@]}"; do
   # `node` first on PATH too: jest's workers, tsx and the processes tests spawn all run on it.
   jest=(env PATH="$bin:$PATH" "$bin/node" node_modules/jest/bin/jest.js --ci --json)
   say "tests on Node $version"
-  "${jest[@]}" --outputFile="$artifacts/jest-node$major-main.json" --maxWorkers=2 --testPathIgnorePatterns '\.(outage|e2e)\.test\.ts$'
+  "${jest[@]}" --outputFile="$artifacts/jest-node$major-main.json" --maxWorkers=2 --testPathIgnorePatterns '\.(outage|e2e|docker)\.test\.ts$'
   say "whole-system and outage tests on Node $version (one at a time)"
   "${jest[@]}" --outputFile="$artifacts/jest-node$major-serial.json" --runInBand --testPathPattern '\.(outage|e2e)\.test\.ts$'
   bash project/infra/up.sh >/dev/null || true # the outage tests restart RabbitMQ; leave it up
   results+=("node $major=$artifacts/jest-node$major-main.json" "node $major=$artifacts/jest-node$major-serial.json")
 done
 
-say "results by Node major"
+say "Docker images (make test-images: each image built as make up-build builds it, run and checked)"
+IMAGES_JEST_OUTPUT="$artifacts/jest-images.json" bash project/images/test.sh
+results+=("images=$artifacts/jest-images.json")
+
+say "results by Node major, and of the images"
 summary=$(node project/scripts/jest-summary.mjs "${results[@]}")
 echo "$summary" | sed '$d'
 counts=$(echo "$summary" | tail -n 1)

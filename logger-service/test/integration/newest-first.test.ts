@@ -121,7 +121,9 @@ describe('newest-first reads over buckets, on FerretDB', () => {
         });
       }
     }
-  });
+    // 20,000 inserts into FerretDB: about 10 s on an idle machine, 30 s and more when the
+    // two cores are shared with builds
+  }, 120_000);
 
   it('copies entries of the old layout at start-up and serves them newest first', async () => {
     const config = testConfig({ MONGO_DB: uniqueName('logs_legacy') });

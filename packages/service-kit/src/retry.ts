@@ -61,7 +61,8 @@ export function waitForDependency<T>(
 export function errorSummary(err: unknown): string {
   if (err instanceof Error) {
     const code = (err as NodeJS.ErrnoException).code;
-    return code ? `${code}: ${err.message}` : err.message;
+    // fs errors already start with their code ("ENOENT: no such file or directory, open ...")
+    return code && !err.message.startsWith(code) ? `${code}: ${err.message}` : err.message;
   }
   return String(err);
 }

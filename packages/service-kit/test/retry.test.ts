@@ -3,6 +3,7 @@ import {
   TimeoutError,
   backoffDelay,
   createLogger,
+  errorSummary,
   retry,
   waitForDependency,
   withTimeout,
@@ -102,5 +103,23 @@ describe('withTimeout', () => {
     expect(err).toBeInstanceOf(TimeoutError);
     expect(err).toMatchObject({ status: 504, message: 'smtp send timed out after 20 ms' });
     expect(aborted).toBe(true);
+  });
+});
+
+describe('errorSummary', () => {
+  it('puts a system error code in front of the message, once', () => {
+    const refused = Object.assign(new Error('connect refused 127.0.0.1:5432'), {
+      code: 'ECONNREFUSED',
+    });
+    expect(errorSummary(refused)).toBe('ECONNREFUSED: connect refused 127.0.0.1:5432');
+    // as node:fs words it (the message already starts with the code)
+    const missing = Object.assign(
+      new Error("ENOENT: no such file or directory, open '/no/such/file.sql'"),
+      { code: 'ENOENT' },
+    );
+    expect(errorSummary(missing)).toBe(
+      "ENOENT: no such file or directory, open '/no/such/file.sql'",
+    );
+    expect(errorSummary('plain')).toBe('plain');
   });
 });
