@@ -26,6 +26,21 @@ export default tseslint.config(
     },
   },
   {
+    // Type-checked rules: a promise nobody awaits or handles is an unhandled rejection
+    // waiting to happen (runService turns one into a crash: fatal log, drain, exit 1).
+    files: ['**/*.ts'],
+    languageOptions: {
+      parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
+    },
+    rules: {
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/no-misused-promises': [
+        'error',
+        { checksVoidReturn: { arguments: false } },
+      ],
+    },
+  },
+  {
     files: ['**/*.mjs', '**/*.cjs', '**/*.js', 'project/**', '**/scripts/**', '**/bench/**'],
     rules: { 'no-console': 'off' },
   },

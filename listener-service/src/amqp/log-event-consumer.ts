@@ -173,7 +173,7 @@ export class LogEventConsumer {
       failedAttempts: delivery.failedAttempts,
     });
     if (parsed.kind === 'dead') {
-      this.track(this.settle(delivery, parsed));
+      void this.track(this.settle(delivery, parsed)); // track() never rejects
       return;
     }
     link.batcher.add({ ...delivery, entry: parsed.entry }, entryBytes(delivery));

@@ -41,13 +41,16 @@ export class Shutdown {
     }
   }
 
-  /** Closes everything once; later calls return the same promise. */
-  run(reason: string): Promise<void> {
-    this.running ??= this.closeAll(reason);
+  /**
+   * Closes everything once; later calls return the same promise. The process exits 0 when
+   * every close succeeded, 1 otherwise, and 1 in any case when `failed` (a crash).
+   */
+  run(reason: string, { failed = false } = {}): Promise<void> {
+    this.running ??= this.closeAll(reason, failed);
     return this.running;
   }
 
-  private async closeAll(reason: string): Promise<void> {
+  private async closeAll(reason: string, crashed: boolean): Promise<void> {
     const { logger, timeoutMs = 10_000, exit = (code) => process.exit(code) } = this.options;
     logger.info({ reason }, 'shutting down');
     this.controller.abort();
@@ -74,7 +77,7 @@ export class Shutdown {
     if (outcome === 'timeout') logger.error({ timeoutMs }, 'shutdown deadline passed, exiting');
     else logger.info('shutdown complete');
     logger.flush();
-    exit(outcome === 'closed' ? 0 : 1);
+    exit(outcome === 'closed' && !crashed ? 0 : 1);
   }
 }
 

@@ -97,6 +97,42 @@ describe('runService in a real process', () => {
   });
 });
 
+describe('runService when an error escapes', () => {
+  const tsx = path.join(__dirname, '../../../node_modules/.bin/tsx');
+  const fixture = path.join(__dirname, 'fixtures/crash-child.ts');
+
+  it.each([
+    ['rejection', 'unhandled rejection', 'nobody awaited this'],
+    ['exception', 'uncaught exception', 'thrown in a timer'],
+  ])(
+    '%s: logged as fatal, the service drains, and it exits 1 with nothing on stderr',
+    (crash, origin, message) => {
+      const result = spawnSync(tsx, [fixture], {
+        env: { ...process.env, LOG_LEVEL: 'info', CRASH: crash },
+        encoding: 'utf8',
+        timeout: 20_000,
+      });
+      expect(result.status).toBe(1);
+      expect(result.stderr).toBe('');
+      const lines = result.stdout
+        .split('\n')
+        .filter(Boolean)
+        .map((line) => JSON.parse(line) as Record<string, unknown>);
+      const messages = lines.map((line) => line.msg);
+      expect(lines.find((line) => line.level === 'fatal')).toMatchObject({
+        msg: `fixture crashed: ${origin}`,
+        err: message,
+        origin,
+      });
+      // the drain ran after the crash, and the logger's last lines reached stdout
+      expect(messages.indexOf('drained')).toBeGreaterThan(
+        messages.indexOf(`fixture crashed: ${origin}`),
+      );
+      expect(messages.at(-1)).toBe('shutdown complete');
+    },
+  );
+});
+
 describe('closeHttpServer', () => {
   it('closes a socket that never sent a request after the grace period', async () => {
     const { connect } = await import('node:net');

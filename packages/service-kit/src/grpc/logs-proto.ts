@@ -11,11 +11,11 @@ export type { LogBatchResult__Output } from './generated/logs/LogBatchResult';
 
 /**
  * proto/logs.proto is loaded in place, never copied: from the repository root in
- * development and tests, and from /app/proto in the images (same relative depth).
- * The generated types in ./generated come from the same file (npm run gen:proto).
+ * development and tests, and from /app/proto in the images (same relative depth), so no
+ * configuration names it. The generated types in ./generated come from the same file
+ * (npm run gen:proto).
  */
-export const LOGS_PROTO_PATH =
-  process.env.LOGS_PROTO_PATH ?? path.resolve(__dirname, '../../../../proto/logs.proto');
+export const LOGS_PROTO_PATH = path.resolve(__dirname, '../../../../proto/logs.proto');
 
 /** Loader options that match the ones the types were generated with. */
 const LOADER_OPTIONS: protoLoader.Options = {
