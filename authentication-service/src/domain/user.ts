@@ -1,3 +1,5 @@
+import type { PublicUser } from '@ms/service-kit';
+
 /** A row of the users table, password hash included: never leaves the service. */
 export interface UserRecord {
   id: number;
@@ -10,16 +12,8 @@ export interface UserRecord {
   updatedAt: Date;
 }
 
-/** What a client sees of a user (the design's `data` of a successful login). */
-export interface PublicUser {
-  id: number;
-  email: string;
-  first_name: string;
-  last_name: string;
-  active: boolean;
-  created_at: string;
-  updated_at: string;
-}
+/** What a client sees of a user (the design's `data` of a successful login): the contract. */
+export type { PublicUser } from '@ms/service-kit';
 
 export function toPublicUser(user: UserRecord): PublicUser {
   return {

@@ -1,4 +1,9 @@
-import { JsonHttpClient, type JsonHttpClientOptions } from '@ms/service-kit';
+import {
+  JsonHttpClient,
+  type JsonHttpClientOptions,
+  UpstreamError,
+  publicUserSchema,
+} from '@ms/service-kit';
 import type { AuthService, Credentials, User } from '../domain/ports';
 
 /** The authentication service over HTTP: POST /authenticate. 401 and 429 pass through. */
@@ -12,8 +17,11 @@ export class AuthClient implements AuthService {
   async authenticate(credentials: Credentials, clientIp?: string): Promise<User> {
     // The service trusts this header from the broker (TRUST_PROXY) to rate-limit per client.
     const headers = clientIp ? { 'x-forwarded-for': clientIp } : undefined;
-    const answer = await this.http.post<User>('/authenticate', credentials, headers);
-    return answer.data ?? {};
+    const answer = await this.http.post<unknown>('/authenticate', credentials, headers);
+    // A 2xx without a user is a broken reply: never "Authenticated!" on it.
+    const user = publicUserSchema.safeParse(answer.data);
+    if (!user.success) throw new UpstreamError('authentication service sent an unexpected answer');
+    return user.data;
   }
 
   close(): Promise<void> {

@@ -53,7 +53,7 @@ export class Broker {
     try {
       const user = await this.deps.auth.authenticate(credentials, clientIp);
       this.publishSideEvent({ name: AUTHENTICATION_EVENT, data: `${email} logged in` });
-      return withoutPassword(user);
+      return user;
     } catch (err) {
       if (err instanceof AppError && err.status === 401) {
         this.publishSideEvent({ name: AUTHENTICATION_EVENT, data: `${email} failed to log in` });
@@ -90,9 +90,4 @@ export class Broker {
     this.sideEvents.add(publishing);
     void publishing.finally(() => this.sideEvents.delete(publishing));
   }
-}
-
-function withoutPassword(user: User): User {
-  const { password: _password, ...rest } = user;
-  return rest;
 }

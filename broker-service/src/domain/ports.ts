@@ -1,14 +1,17 @@
-import type { LogEntry, StoredLogEntry } from '@ms/service-kit';
+import type {
+  Credentials,
+  LogEntry,
+  MailMessage,
+  PublicUser,
+  StoredLogEntry,
+} from '@ms/service-kit';
 
 /** The collaborators the broker routes to; each is one long-lived client made at start-up. */
 
-export interface Credentials {
-  email: string;
-  password: string;
-}
+export type { Credentials, MailMessage } from '@ms/service-kit';
 
 /** A user as the authentication service returns it (never with a password). */
-export type User = Record<string, unknown>;
+export type User = PublicUser;
 
 export interface AuthService {
   /**
@@ -16,13 +19,6 @@ export interface AuthService {
    * clientIp is the broker's caller, so the service rate-limits per client, not per broker.
    */
   authenticate(credentials: Credentials, clientIp?: string): Promise<User>;
-}
-
-export interface MailMessage {
-  from?: string;
-  to: string;
-  subject: string;
-  message: string;
 }
 
 export interface MailService {

@@ -1,4 +1,4 @@
-import { logEntrySchema, z } from '@ms/service-kit';
+import { credentialsFields, logEntrySchema, mailMessageFields, z } from '@ms/service-kit';
 import { LOG_TRANSPORTS } from '../domain/ports';
 
 const text = (max: number) =>
@@ -28,14 +28,8 @@ export const actionSchema = z.object(
 
 const authRequest = z.object({
   action: z.literal('auth'),
-  auth: requiredObject({
-    email: text(320),
-    // Not trimmed: spaces can be part of a password.
-    password: z
-      .string({ required_error: 'is required', invalid_type_error: 'must be a string' })
-      .min(1, 'must not be empty')
-      .max(1024, 'must be at most 1024 characters'),
-  }),
+  // The authentication service's own fields: refused here as it would refuse them.
+  auth: requiredObject(credentialsFields),
 });
 
 const logRequest = z.object({
@@ -50,15 +44,8 @@ const logRequest = z.object({
 
 const mailRequest = z.object({
   action: z.literal('mail'),
-  mail: requiredObject({
-    from: text(320).optional(),
-    to: text(320),
-    subject: text(998),
-    message: z
-      .string({ required_error: 'is required', invalid_type_error: 'must be a string' })
-      .min(1, 'must not be empty')
-      .max(64 * 1024, 'must be at most 65536 characters'),
-  }),
+  // The mail service's own fields: refused here as it would refuse them.
+  mail: requiredObject(mailMessageFields),
 });
 
 export const handleRequestSchema = z.discriminatedUnion('action', [

@@ -26,6 +26,11 @@ export class Fakes {
   authenticate: (credentials: Credentials) => Promise<User> = async (credentials) => ({
     id: 1,
     email: credentials.email,
+    first_name: 'Admin',
+    last_name: 'User',
+    active: true,
+    created_at: '2026-11-21T21:25:13.480Z',
+    updated_at: '2026-11-21T21:25:13.480Z',
   });
   sendMail: (mail: MailMessage) => Promise<void> = async () => undefined;
   publish: (entry: LogEntry) => Promise<void> = async () => undefined;

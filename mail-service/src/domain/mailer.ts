@@ -1,4 +1,4 @@
-import type { MailRequest } from './mail-request';
+import type { MailMessage } from '@ms/service-kit';
 import type { MailTemplates } from './mail-templates';
 
 export interface Mailbox {
@@ -39,7 +39,7 @@ export interface MailerDeps {
 export class Mailer {
   constructor(private readonly deps: MailerDeps) {}
 
-  send(request: MailRequest): Promise<SentMail> {
+  send(request: MailMessage): Promise<SentMail> {
     const { templates, transport, sender } = this.deps;
     const { html, text } = templates.render({
       subject: request.subject,

@@ -1,11 +1,11 @@
 import { UnavailableError, UpstreamError, createHttpApp, createLogger } from '@ms/service-kit';
 import request from 'supertest';
-import type { MailRequest } from '../../src/domain/mail-request';
+import type { MailMessage } from '@ms/service-kit';
 import { sendRoute } from '../../src/http/send-route';
 
 describe('POST /send', () => {
   const logger = createLogger('mail-service', { level: 'silent' });
-  let received: MailRequest[];
+  let received: MailMessage[];
   let failure: Error | undefined;
 
   const app = createHttpApp({
@@ -57,7 +57,7 @@ describe('POST /send', () => {
   it('refuses an empty body with 400', async () => {
     const response = await request(app).post('/send');
     expect(response.status).toBe(400);
-    expect(response.body.message).toBe('to: Required');
+    expect(response.body.message).toBe('to: is required');
     expect(received).toEqual([]);
   });
 

@@ -1,4 +1,5 @@
 export * from './config';
+export * from './contracts';
 export * from './errors';
 export * from './events';
 export * from './http-client';

@@ -1,4 +1,7 @@
-import { z } from '@ms/service-kit';
+// The mail service's POST /send payload, which the broker's `mail` action forwards: one
+// schema for both, so the broker refuses what the mail service would refuse, with the same
+// message, one hop earlier.
+import { z } from 'zod';
 
 export const MAX_SUBJECT_LENGTH = 255;
 export const MAX_MESSAGE_BYTES = 100 * 1024;
@@ -14,9 +17,11 @@ function hasControlCharacter(value: string): boolean {
   return false;
 }
 
+const requiredString = { required_error: 'is required', invalid_type_error: 'must be a string' };
+
 /** Text that ends up in a mail header: a CR or LF there would let a client add headers. */
 const headerText = z
-  .string()
+  .string(requiredString)
   .refine((value) => !LINE_BREAK.test(value), 'must not contain line breaks (CR or LF)')
   .refine((value) => !hasControlCharacter(value), 'must not contain control characters');
 
@@ -25,7 +30,7 @@ const emailAddress = headerText.pipe(
   z.string().trim().max(254).email('must be one valid email address'),
 );
 
-export const mailRequestSchema = z.object({
+export const mailMessageFields = {
   // Forms send "" or null for an empty optional field: that means "not given".
   from: z.preprocess(
     (value) => (value === '' || value === null ? undefined : value),
@@ -40,13 +45,15 @@ export const mailRequestSchema = z.object({
       .max(MAX_SUBJECT_LENGTH, `must be at most ${MAX_SUBJECT_LENGTH} characters`),
   ),
   message: z
-    .string()
+    .string(requiredString)
     .min(1, 'must not be empty')
     .refine(
       (value) => Buffer.byteLength(value, 'utf8') <= MAX_MESSAGE_BYTES,
       `must be at most ${MAX_MESSAGE_BYTES / 1024} KiB`,
     ),
-});
+};
+
+export const mailMessageSchema = z.object(mailMessageFields);
 
 /** What a client may ask for; any other field (attachments, headers, ...) is dropped. */
-export type MailRequest = z.infer<typeof mailRequestSchema>;
+export type MailMessage = z.infer<typeof mailMessageSchema>;

@@ -1,0 +1,3 @@
+export * from './credentials';
+export * from './mail-message';
+export * from './user';
