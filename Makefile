@@ -6,10 +6,10 @@ STATE := project/.state
 
 .DEFAULT_GOAL := help
 .PHONY: help infra infra-down dev test test-images build lint typecheck bench up up-build down logs start stop clean \
-	broker auth logger mail listener require-docker
+	broker auth logger mail listener require-docker k8s-render k8s-up k8s-down require-kubectl
 
 help: ## list the targets
-	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
+	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
 
 # --- without Docker -------------------------------------------------------------------
 infra: ## start local Postgres, RabbitMQ, FerretDB (MongoDB) and MailHog (no Docker)
@@ -91,3 +91,20 @@ stop: ## stop the front-end started by `make start` (by its pid file only)
 clean: ## remove build output, test artifacts and local infra state (not the cached binaries)
 	@bash project/infra/down.sh >/dev/null 2>&1 || true
 	rm -rf */dist packages/*/dist test-artifacts $(STATE) $(FRONT_END_PID)
+
+# --- Kubernetes (project/k8s; README "Kubernetes") ---------------------------------------
+OVERLAY ?= dev
+K8S_OVERLAY = project/k8s/overlays/$(OVERLAY)
+
+require-kubectl:
+	@command -v kubectl >/dev/null 2>&1 || { echo "kubectl is not installed (it bundles kustomize): https://kubernetes.io/docs/tasks/tools/"; exit 1; }
+	@test -d $(K8S_OVERLAY) || { echo "no overlay $(OVERLAY): use OVERLAY=dev or OVERLAY=prod"; exit 1; }
+
+k8s-render: require-kubectl ## print the manifests of an overlay (OVERLAY=dev|prod, default dev)
+	@kubectl kustomize $(K8S_OVERLAY)
+
+k8s-up: require-kubectl ## apply an overlay to the current kubectl context (OVERLAY=dev|prod)
+	kubectl apply -k $(K8S_OVERLAY)
+
+k8s-down: require-kubectl ## delete what k8s-up applied (the namespace, with its volumes)
+	kubectl delete -k $(K8S_OVERLAY) --ignore-not-found

@@ -32,3 +32,35 @@ VALUES ($1, $2, $3, $4, $5);
 SELECT id, email, first_name, last_name, password, user_active, created_at, updated_at
 FROM users
 WHERE lower(email) = lower($1);
+
+-- name: create-login-failures
+-- Failed logins per client and email, shared by every instance of the service: the
+-- limit holds however many replicas answer. One row per key and fixed window.
+CREATE TABLE IF NOT EXISTS login_failures (
+  key       text        PRIMARY KEY,
+  hits      integer     NOT NULL,
+  reset_at  timestamptz NOT NULL
+);
+
+-- name: count-login-failure
+-- One more failure for $1 in the current window, or the first of a new window of $2 ms;
+-- atomic under concurrent attempts on any instance.
+INSERT INTO login_failures AS f (key, hits, reset_at)
+VALUES ($1, 1, now() + make_interval(secs => $2::double precision / 1000))
+ON CONFLICT (key) DO UPDATE SET
+  hits     = CASE WHEN f.reset_at <= now() THEN 1 ELSE f.hits + 1 END,
+  reset_at = CASE WHEN f.reset_at <= now() THEN EXCLUDED.reset_at ELSE f.reset_at END
+RETURNING hits, reset_at;
+
+-- name: uncount-login-failure
+UPDATE login_failures SET hits = greatest(hits - 1, 0)
+WHERE key = $1 AND reset_at > now();
+
+-- name: get-login-failures
+SELECT hits, reset_at FROM login_failures WHERE key = $1 AND reset_at > now();
+
+-- name: forgive-login-failures
+DELETE FROM login_failures WHERE key = $1;
+
+-- name: delete-expired-login-failures
+DELETE FROM login_failures WHERE reset_at <= now();

@@ -9,6 +9,7 @@ import {
 import { LoggerServiceAttemptLog } from './clients/logger-attempt-log';
 import type { Config } from './config';
 import { migrate } from './data/migrate';
+import { PgLoginFailureStore } from './data/login-failure-store';
 import { createPool } from './data/pool';
 import { statements } from './data/sql';
 import { PgUserRepository } from './data/user-repository';
@@ -81,6 +82,7 @@ export async function start(config: ServiceConfig, deps: StartDeps): Promise<Run
   const rateLimit = loginRateLimit({
     maxFailures: config.LOGIN_MAX_FAILURES,
     windowMs: config.LOGIN_FAILURE_WINDOW_MS,
+    store: new PgLoginFailureStore(pool, { logger }),
   });
 
   try {

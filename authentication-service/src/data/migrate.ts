@@ -16,7 +16,7 @@ export interface MigrationResult {
 }
 
 /**
- * Creates the users table when missing and seeds the admin when it is empty, in one
+ * Creates the users and login_failures tables when missing and seeds the admin when it is empty, in one
  * transaction under an advisory lock: safe to run on every start, by many instances at once.
  */
 export async function migrate(
@@ -30,6 +30,7 @@ export async function migrate(
     await client.query('BEGIN');
     await client.query(sql['take-migration-lock']);
     await client.query(sql['create-schema']);
+    await client.query(sql['create-login-failures']);
     const { rows } = await client.query<{ count: number }>(sql['count-users']);
     const seeded = rows[0]?.count === 0;
     if (seeded) {

@@ -10,6 +10,12 @@ const STATEMENT_NAMES = [
   'count-users',
   'insert-user',
   'find-user-by-email',
+  'create-login-failures',
+  'count-login-failure',
+  'uncount-login-failure',
+  'get-login-failures',
+  'forgive-login-failures',
+  'delete-expired-login-failures',
 ] as const;
 
 export type StatementName = (typeof STATEMENT_NAMES)[number];

@@ -1,11 +1,14 @@
 import { TooManyRequestsError } from '@ms/service-kit';
 import type { Request, RequestHandler } from 'express';
-import { type AugmentedRequest, MemoryStore, rateLimit } from 'express-rate-limit';
+import { type AugmentedRequest, MemoryStore, type Store, rateLimit } from 'express-rate-limit';
 import { normaliseEmail } from '../domain/credentials';
 
 export interface LoginRateLimitOptions {
   maxFailures: number;
   windowMs: number;
+  /** Where the counts live; the service passes its Postgres store (shared by every
+   * instance). Without one they live in this process only. */
+  store?: Store;
 }
 
 export interface LoginRateLimit {
@@ -24,10 +27,10 @@ export function loginAttemptKey(req: Request): string {
 /**
  * Counts only failed logins (401) per client and email in a fixed window; past the
  * limit every attempt, a right password included, gets 429 with Retry-After until the
- * window ends. The counts live in this process: each instance limits on its own.
+ * window ends. With a shared store (Postgres) the limit holds across every instance.
  */
 export function loginRateLimit(options: LoginRateLimitOptions): LoginRateLimit {
-  const store = new MemoryStore();
+  const store = options.store ?? new MemoryStore();
   const middleware = rateLimit({
     windowMs: options.windowMs,
     limit: options.maxFailures,
@@ -51,7 +54,9 @@ export function loginRateLimit(options: LoginRateLimitOptions): LoginRateLimit {
   });
   return {
     middleware,
-    forgive: (req) => store.resetKey(loginAttemptKey(req)),
-    close: () => store.shutdown(),
+    forgive: async (req) => {
+      await store.resetKey(loginAttemptKey(req));
+    },
+    close: () => void store.shutdown?.(),
   };
 }
