@@ -27,6 +27,17 @@ const storedEntry = {
 };
 
 const notFound = { status: 404, body: { error: true, message: 'not found' } };
+/** A user as the authentication service answers it (the contract the broker checks). */
+const user = {
+  id: 1,
+  email: 'admin@example.com',
+  first_name: 'Admin',
+  last_name: 'User',
+  active: true,
+  created_at: '2026-11-21T21:25:13.480Z',
+  updated_at: '2026-11-21T21:25:13.480Z',
+};
+
 const is = (req: StubRequest, method: string, url: string) =>
   req.method === method && req.url === url;
 
@@ -39,7 +50,7 @@ function downstreamStubs() {
       return password === 'verysecret'
         ? {
             status: 202,
-            body: { error: false, message: `Logged in user ${email}`, data: { id: 1, email } },
+            body: { error: false, message: `Logged in user ${email}`, data: { ...user, email } },
           }
         : { status: 401, body: { error: true, message: 'invalid credentials' } };
     }),
@@ -121,7 +132,7 @@ describe.each(runtimes.map((runtime): [string, NodeRuntime] => [runtime.major, r
       expectAnswer(broker, response, 202, {
         error: false,
         message: 'Authenticated!',
-        data: { id: 1, email: credentials.email },
+        data: { ...user, email: credentials.email },
       });
       const sent = stubs.auth.requests.at(-1);
       expect(sent?.body).toEqual(credentials);
