@@ -19,3 +19,4 @@ export * from './http/server';
 export * from './grpc/logs-proto';
 export * from './amqp';
 export * from './run-service';
+export * from './gob';
