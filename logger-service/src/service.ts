@@ -130,7 +130,10 @@ export async function start(config: Config, { logger, signal }: StartDeps): Prom
     closers.push(() => grpcServer.close());
 
     const ports = { httpPort: portOf(httpServer), rpcPort, grpcPort: grpcServer.port };
-    logger.info(ports, 'logger-service listening (HTTP, RPC over TCP: JSON-RPC and Go net/rpc, gRPC)');
+    logger.info(
+      ports,
+      'logger-service listening (HTTP, RPC over TCP: JSON-RPC and Go net/rpc, gRPC)',
+    );
     return { ...ports, stop };
   } catch (err) {
     await stop();
