@@ -14,6 +14,8 @@ export const configSchema = z.object({
   LOGGER_SERVICE_URL: envVar.url('http://127.0.0.1:8082'),
   MAIL_SERVICE_URL: envVar.url('http://127.0.0.1:8083'),
   LOGGER_RPC_ADDR: hostPort('127.0.0.1:5001'),
+  /** How `via: "rpc"` talks to LOGGER_RPC_ADDR: JSON-RPC 2.0, or Go net/rpc with gob (a Go logger). */
+  LOGGER_RPC_PROTOCOL: z.enum(['jsonrpc', 'gob']).default('jsonrpc'),
   LOGGER_GRPC_ADDR: hostPort('127.0.0.1:50001'),
   AMQP_URL: z
     .string()

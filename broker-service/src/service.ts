@@ -63,6 +63,7 @@ export async function start(config: Config, deps: StartDeps): Promise<RunningBro
     size: config.RPC_POOL_SIZE,
     serviceName: 'logger service',
     logger,
+    protocol: config.LOGGER_RPC_PROTOCOL,
   });
   const publisher = new AmqpEventPublisher({
     url: config.AMQP_URL,
@@ -88,7 +89,11 @@ export async function start(config: Config, deps: StartDeps): Promise<RunningBro
         timeoutMs: config.HTTP_CLIENT_TIMEOUT_MS,
         logger,
       }),
-      rpc: new LoggerRpcClient(rpcPool, config.RPC_TIMEOUT_MS),
+      rpc: new LoggerRpcClient(
+        rpcPool,
+        config.RPC_TIMEOUT_MS,
+        config.LOGGER_RPC_PROTOCOL === 'gob' ? 'RPCServer.LogInfo' : 'LogInfo',
+      ),
       grpc: new CoalescingLogWriter(grpcClient, {
         target: 'logger service',
         timeoutMs: config.RPC_TIMEOUT_MS,

@@ -20,8 +20,8 @@ import { RetentionTask } from './domain/retention';
 import { startGrpcServer } from './grpc/grpc-server';
 import { logServiceHandlers } from './grpc/log-grpc-service';
 import { logRoutes } from './http/log-routes';
-import { createLogRpcServer, jaysonMessageHandler } from './rpc/log-rpc-methods';
-import { NdjsonRpcServer } from './rpc/ndjson-rpc-server';
+import { logRpcHandlers } from './rpc/log-rpc-methods';
+import { RpcServer } from './rpc/rpc-server';
 
 export const SERVICE_NAME = 'logger-service';
 
@@ -117,8 +117,10 @@ export async function start(config: Config, { logger, signal }: StartDeps): Prom
     const httpServer: Server = await listen(app, config.PORT);
     closers.push(() => closeHttpServer(httpServer));
 
-    const rpcServer = new NdjsonRpcServer({
-      handler: jaysonMessageHandler(createLogRpcServer(entries, logger)),
+    const rpcHandlers = logRpcHandlers(entries, logger);
+    const rpcServer = new RpcServer({
+      handler: rpcHandlers.json,
+      gobHandler: rpcHandlers.gob,
       logger,
     });
     const rpcPort = await rpcServer.listen(config.RPC_PORT);
@@ -128,7 +130,10 @@ export async function start(config: Config, { logger, signal }: StartDeps): Prom
     closers.push(() => grpcServer.close());
 
     const ports = { httpPort: portOf(httpServer), rpcPort, grpcPort: grpcServer.port };
-    logger.info(ports, 'logger-service listening (HTTP, JSON-RPC over TCP, gRPC)');
+    logger.info(
+      ports,
+      'logger-service listening (HTTP, RPC over TCP: JSON-RPC and Go net/rpc, gRPC)',
+    );
     return { ...ports, stop };
   } catch (err) {
     await stop();

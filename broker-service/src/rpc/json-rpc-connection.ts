@@ -6,7 +6,12 @@ import {
   UpstreamError,
   errorSummary,
 } from '@ms/service-kit';
-import { JsonStreamSplitter } from './json-stream';
+import {
+  type RpcClientCodec,
+  type RpcProtocol,
+  type RpcReply,
+  createClientCodec,
+} from './rpc-codecs';
 
 export interface JsonRpcEndpoint {
   host: string;
@@ -14,6 +19,8 @@ export interface JsonRpcEndpoint {
   /** For client-facing messages: "logger service unavailable". */
   serviceName: string;
   logger: Logger;
+  /** JSON-RPC 2.0 (default), or Go's net/rpc with gob (a Go logger, or ours). */
+  protocol?: RpcProtocol;
 }
 
 interface PendingCall {
@@ -22,32 +29,14 @@ interface PendingCall {
   timer: NodeJS.Timeout;
 }
 
-interface JsonRpcResponse {
-  jsonrpc?: unknown;
-  id?: unknown;
-  result?: unknown;
-  error?: { code?: unknown; message?: unknown; data?: unknown };
-}
-
-/** A JSON-RPC error object the server answered with. */
-export class JsonRpcRemoteError extends Error {
-  constructor(
-    readonly code: number,
-    message: string,
-    readonly data?: unknown,
-  ) {
-    super(message);
-    this.name = 'JsonRpcRemoteError';
-  }
-}
-
 /**
- * One persistent TCP connection to a JSON-RPC 2.0 server. Calls are multiplexed on it by
- * id, each with its own deadline. When the connection drops, the calls waiting on it fail
+ * One persistent TCP connection to an RPC server (JSON-RPC 2.0, or Go net/rpc with gob).
+ * Calls are multiplexed on it by id (gob: Seq), each with its own deadline. When the connection drops, the calls waiting on it fail
  * (503) and the next call dials again: there is no dial per request, only per drop.
  */
 export class JsonRpcConnection {
   private socket: Socket | undefined;
+  private codec: RpcClientCodec | undefined;
   private connecting: Promise<Socket> | undefined;
   private readonly pending = new Map<number, PendingCall>();
   private nextId = 1;
@@ -63,7 +52,7 @@ export class JsonRpcConnection {
     return this.pending.size;
   }
 
-  async call(method: string, params: unknown, timeoutMs: number): Promise<unknown> {
+  async call(method: string, params: Record<string, string>, timeoutMs: number): Promise<unknown> {
     const deadline = Date.now() + timeoutMs;
     const socket = await this.connected(timeoutMs);
     const id = this.nextId++;
@@ -74,7 +63,7 @@ export class JsonRpcConnection {
         reject(new TimeoutError(`${this.endpoint.serviceName} timed out`));
       }, remaining);
       this.pending.set(id, { resolve, reject, timer });
-      socket.write(`${JSON.stringify({ jsonrpc: '2.0', id, method, params })}\n`);
+      socket.write((this.codec as RpcClientCodec).encodeCall(id, method, params));
     });
   }
 
@@ -122,33 +111,34 @@ export class JsonRpcConnection {
         }
         socket.setNoDelay(true);
         socket.setKeepAlive(true, 30_000);
-        socket.setEncoding('utf8');
         this.adopt(socket);
-        logger.debug({ host, port }, 'JSON-RPC connection open');
+        logger.debug({ host, port, protocol: this.endpoint.protocol }, 'RPC connection open');
         resolve(socket);
       });
     });
   }
 
   private adopt(socket: Socket): void {
-    const splitter = new JsonStreamSplitter();
+    // Each connection starts its encoding afresh (gob sends its type definitions again).
+    const codec = createClientCodec(this.endpoint.protocol ?? 'jsonrpc');
     this.socket = socket;
-    socket.on('data', (chunk: string) => {
-      let messages: string[];
+    this.codec = codec;
+    socket.on('data', (chunk: Buffer) => {
+      let replies: RpcReply[];
       try {
-        messages = splitter.push(chunk);
+        replies = codec.receive(chunk);
       } catch (err) {
-        this.endpoint.logger.warn({ err: errorSummary(err) }, 'JSON-RPC stream is corrupt');
+        this.endpoint.logger.warn({ err: errorSummary(err) }, 'RPC answer stream is corrupt');
         this.drop(
           socket,
           new UpstreamError(`${this.endpoint.serviceName} sent an invalid response`),
         );
         return;
       }
-      for (const message of messages) this.settle(message);
+      for (const reply of replies) this.settle(reply);
     });
     socket.on('error', (err) => {
-      this.endpoint.logger.warn({ err: errorSummary(err) }, 'JSON-RPC connection error');
+      this.endpoint.logger.warn({ err: errorSummary(err) }, 'RPC connection error');
     });
     socket.on('close', () => {
       this.drop(socket, new UnavailableError(`${this.endpoint.serviceName} unavailable`));
@@ -170,31 +160,12 @@ export class JsonRpcConnection {
     }
   }
 
-  private settle(text: string): void {
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(text);
-    } catch {
-      this.endpoint.logger.warn('JSON-RPC response is not valid JSON');
-      return;
-    }
-    for (const response of (Array.isArray(parsed) ? parsed : [parsed]) as JsonRpcResponse[]) {
-      const call = typeof response?.id === 'number' ? this.pending.get(response.id) : undefined;
-      if (!call) continue; // a late answer to a call that already timed out
-      this.pending.delete(response.id as number);
-      clearTimeout(call.timer);
-      if (response.error) {
-        const { code, message, data } = response.error;
-        call.reject(
-          new JsonRpcRemoteError(
-            typeof code === 'number' ? code : -32603,
-            typeof message === 'string' ? message : 'error',
-            data,
-          ),
-        );
-      } else {
-        call.resolve(response.result);
-      }
-    }
+  private settle(reply: RpcReply): void {
+    const call = this.pending.get(reply.id);
+    if (!call) return; // a late answer to a call that already timed out
+    this.pending.delete(reply.id);
+    clearTimeout(call.timer);
+    if (reply.error) call.reject(reply.error);
+    else call.resolve(reply.result);
   }
 }

@@ -6,7 +6,8 @@ export interface JsonRpcPoolOptions extends JsonRpcEndpoint {
 }
 
 /**
- * A small fixed set of persistent JSON-RPC connections. A call goes to the connected
+ * A small fixed set of persistent RPC connections (JSON-RPC 2.0, or gob with
+ * `protocol: 'gob'`). A call goes to the connected
  * connection with the fewest calls in flight; a dropped connection is redialled by the
  * next call that finds the others busy (or all of them dropped).
  */
@@ -21,7 +22,7 @@ export class JsonRpcPool {
     );
   }
 
-  call(method: string, params: unknown, timeoutMs: number): Promise<unknown> {
+  call(method: string, params: Record<string, string>, timeoutMs: number): Promise<unknown> {
     return this.pick().call(method, params, timeoutMs);
   }
 
@@ -36,7 +37,7 @@ export class JsonRpcPool {
         connection.connect(timeoutMs).catch((err: unknown) => {
           this.options.logger.warn(
             { err: errorSummary(err) },
-            `${this.options.serviceName} JSON-RPC not reachable yet; will dial on first call`,
+            `${this.options.serviceName} RPC not reachable yet; will dial on first call`,
           );
         }),
       ),

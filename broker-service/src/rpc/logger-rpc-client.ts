@@ -7,19 +7,23 @@ import {
   currentRequestId,
 } from '@ms/service-kit';
 import type { LogWriter } from '../domain/ports';
-import { JsonRpcRemoteError } from './json-rpc-connection';
 import type { JsonRpcPool } from './json-rpc-pool';
+import { RpcRemoteError } from './rpc-codecs';
 
 /** The logger's JSON-RPC error codes (logger-service/src/rpc/rpc-errors.ts). */
 const INVALID_PARAMS = -32602;
 const STORE_UNAVAILABLE = -32000;
 const STORE_TIMEOUT = -32001;
 
-/** The logger's JSON-RPC method LogInfo; the answer is its result string. */
+/**
+ * The logger's method LogInfo; the answer is its result string. Over gob the method is the
+ * Go original's RPCServer.LogInfo (a Go logger knows no other name; ours answers both).
+ */
 export class LoggerRpcClient implements LogWriter {
   constructor(
     private readonly pool: JsonRpcPool,
     private readonly timeoutMs: number,
+    private readonly method = 'LogInfo',
   ) {}
 
   async write(entry: LogEntry): Promise<string> {
@@ -28,7 +32,7 @@ export class LoggerRpcClient implements LogWriter {
     if (requestId) params.request_id = requestId;
     let result: unknown;
     try {
-      result = await this.pool.call('LogInfo', params, this.timeoutMs);
+      result = await this.pool.call(this.method, params, this.timeoutMs);
     } catch (err) {
       throw mapRemoteError(err);
     }
@@ -39,10 +43,14 @@ export class LoggerRpcClient implements LogWriter {
   }
 }
 
-/** Same mapping as the logger's HTTP answers get: 400 passes through, 503/504 stay so. */
+/**
+ * Same mapping as the logger's HTTP answers get: 400 passes through, 503/504 stay so. A gob
+ * error is text only: this project's logger words those cases as below (its JSON-RPC
+ * messages); any other text (a Go logger's own errors) is a 502.
+ */
 export function mapRemoteError(err: unknown): unknown {
-  if (!(err instanceof JsonRpcRemoteError)) return err;
-  switch (err.code) {
+  if (!(err instanceof RpcRemoteError)) return err;
+  switch (err.code ?? codeOfText(err.message)) {
     case INVALID_PARAMS:
       return new ValidationError(err.message.replace(/^Invalid params: /, ''), { cause: err });
     case STORE_UNAVAILABLE:
@@ -52,4 +60,11 @@ export function mapRemoteError(err: unknown): unknown {
     default:
       return new UpstreamError('logger service answered with an error', { cause: err });
   }
+}
+
+function codeOfText(message: string): number | undefined {
+  if (message.startsWith('Invalid params: ')) return INVALID_PARAMS;
+  if (/ timed out\b/.test(message)) return STORE_TIMEOUT;
+  if (/ (unavailable|busy)\b/.test(message)) return STORE_UNAVAILABLE;
+  return undefined;
 }

@@ -107,8 +107,8 @@ describe('JSON-RPC pool over persistent TCP connections', () => {
       }
     };
     const [a, b] = await Promise.all([
-      pool.call('LogInfo', { n: 1 }, 2000),
-      pool.call('LogInfo', { n: 2 }, 2000),
+      pool.call('LogInfo', { n: '1' }, 2000),
+      pool.call('LogInfo', { n: '2' }, 2000),
     ]);
     expect([a, b]).toEqual(['first', 'second']);
   });

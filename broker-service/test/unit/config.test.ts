@@ -10,6 +10,7 @@ describe('broker config', () => {
       LOGGER_SERVICE_URL: 'http://127.0.0.1:8082',
       MAIL_SERVICE_URL: 'http://127.0.0.1:8083',
       LOGGER_RPC_ADDR: '127.0.0.1:5001',
+      LOGGER_RPC_PROTOCOL: 'jsonrpc',
       LOGGER_GRPC_ADDR: '127.0.0.1:50001',
       AMQP_URL: 'amqp://guest:guest@127.0.0.1:5672',
       CORS_ORIGINS: ['http://localhost:8000', 'http://127.0.0.1:8000'],
@@ -22,12 +23,14 @@ describe('broker config', () => {
       LOGGER_RPC_ADDR: 'logger-service:5001',
       AMQP_URL: 'amqp://guest:guest@rabbitmq',
       RPC_POOL_SIZE: '2',
+      LOGGER_RPC_PROTOCOL: 'gob',
     });
     expect(config).toMatchObject({
       PORT: 80,
       LOGGER_RPC_ADDR: 'logger-service:5001',
       AMQP_URL: 'amqp://guest:guest@rabbitmq',
       RPC_POOL_SIZE: 2,
+      LOGGER_RPC_PROTOCOL: 'gob',
     });
   });
 
@@ -36,6 +39,7 @@ describe('broker config', () => {
     ['AMQP_URL', 'http://rabbitmq', /AMQP_URL: must be an amqp:\/\/ URL/],
     ['AUTH_SERVICE_URL', 'not a url', /AUTH_SERVICE_URL/],
     ['RPC_TIMEOUT_MS', '0', /RPC_TIMEOUT_MS/],
+    ['LOGGER_RPC_PROTOCOL', 'grpc', /LOGGER_RPC_PROTOCOL/],
   ])('refuses %s=%s, naming it', (name, value, message) => {
     expect(() => parseConfig(configSchema, { [name]: value })).toThrow(ConfigError);
     expect(() => parseConfig(configSchema, { [name]: value })).toThrow(message);

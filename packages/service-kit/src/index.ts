@@ -20,3 +20,4 @@ export * from './http/server';
 export * from './grpc/logs-proto';
 export * from './amqp';
 export * from './run-service';
+export * from './gob';

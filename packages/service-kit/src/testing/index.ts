@@ -3,3 +3,4 @@ export * from './processes';
 export * from './wait';
 export * from './postgres';
 export * from './dependencies';
+export * from './go-peer';

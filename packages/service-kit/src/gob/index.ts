@@ -1,0 +1,3 @@
+export * from './wire';
+export * from './stream';
+export * from './net-rpc';
