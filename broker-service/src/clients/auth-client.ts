@@ -2,7 +2,7 @@ import {
   JsonHttpClient,
   type JsonHttpClientOptions,
   UpstreamError,
-  publicUserSchema,
+  loginReplyUserSchema,
 } from '@ms/service-kit';
 import type { AuthService, Credentials, User } from '../domain/ports';
 
@@ -19,7 +19,7 @@ export class AuthClient implements AuthService {
     const headers = clientIp ? { 'x-forwarded-for': clientIp } : undefined;
     const answer = await this.http.post<unknown>('/authenticate', credentials, headers);
     // A 2xx without a user is a broken reply: never "Authenticated!" on it.
-    const user = publicUserSchema.safeParse(answer.data);
+    const user = loginReplyUserSchema.safeParse(answer.data);
     if (!user.success) throw new UpstreamError('authentication service sent an unexpected answer');
     return user.data;
   }

@@ -2,7 +2,7 @@ import type {
   Credentials,
   LogEntry,
   MailMessage,
-  PublicUser,
+  LoginReplyUser,
   StoredLogEntry,
 } from '@ms/service-kit';
 
@@ -10,8 +10,8 @@ import type {
 
 export type { Credentials, MailMessage } from '@ms/service-kit';
 
-/** A user as the authentication service returns it (never with a password). */
-export type User = PublicUser;
+/** A user as an authentication service returns it: an id and an email at least, never a password. */
+export type User = LoginReplyUser;
 
 export interface AuthService {
   /**

@@ -14,6 +14,7 @@ import {
   startBrokerBuild,
   testedNodeRuntimes,
 } from '../support/broker-build';
+import { sampleUser } from '../support/sample-user';
 
 const runtimes = testedNodeRuntimes();
 
@@ -27,16 +28,7 @@ const storedEntry = {
 };
 
 const notFound = { status: 404, body: { error: true, message: 'not found' } };
-/** A user as the authentication service answers it (the contract the broker checks). */
-const user = {
-  id: 1,
-  email: 'admin@example.com',
-  first_name: 'Admin',
-  last_name: 'User',
-  active: true,
-  created_at: '2026-11-21T21:25:13.480Z',
-  updated_at: '2026-11-21T21:25:13.480Z',
-};
+const user = sampleUser;
 
 const is = (req: StubRequest, method: string, url: string) =>
   req.method === method && req.url === url;

@@ -14,6 +14,7 @@ import type {
   User,
 } from '../../src/domain/ports';
 import { brokerRoutes } from '../../src/http/routes';
+import { sampleUser } from './sample-user';
 
 /** Records what the broker asked of its collaborators; each answer can be replaced. */
 export class Fakes {
@@ -24,13 +25,8 @@ export class Fakes {
   readonly queries: LogQuery[] = [];
 
   authenticate: (credentials: Credentials) => Promise<User> = async (credentials) => ({
-    id: 1,
+    ...sampleUser,
     email: credentials.email,
-    first_name: 'Admin',
-    last_name: 'User',
-    active: true,
-    created_at: '2026-11-21T21:25:13.480Z',
-    updated_at: '2026-11-21T21:25:13.480Z',
   });
   sendMail: (mail: MailMessage) => Promise<void> = async () => undefined;
   publish: (entry: LogEntry) => Promise<void> = async () => undefined;

@@ -1,6 +1,7 @@
 import { type Server, createServer } from 'node:http';
 import { AppError } from '@ms/service-kit';
 import { AuthClient } from '../../src/clients/auth-client';
+import { sampleUser } from '../support/sample-user';
 
 /** An authentication service on loopback that answers every login with `reply`. */
 async function fakeAuthService(reply: { status: number; body: unknown }) {
@@ -23,19 +24,11 @@ async function fakeAuthService(reply: { status: number; body: unknown }) {
   };
 }
 
-const user = {
-  id: 1,
-  email: 'admin@example.com',
-  first_name: 'Admin',
-  last_name: 'User',
-  active: true,
-  created_at: '2026-11-21T21:25:13.480Z',
-  updated_at: '2026-11-21T21:25:13.480Z',
-};
+const user = sampleUser;
 const credentials = { email: 'admin@example.com', password: 'verysecret' };
 
 describe('AuthClient', () => {
-  it('returns the user of the contract, and nothing else it was sent (a password hash)', async () => {
+  it('returns the user as sent, without a password hash', async () => {
     const auth = await fakeAuthService({
       status: 202,
       body: { error: false, message: 'Logged in', data: { ...user, password: '$2a$10$hash' } },
@@ -47,10 +40,32 @@ describe('AuthClient', () => {
     }
   });
 
+  it("accepts the Go original's user as it sends it (user_active, a number)", async () => {
+    const goUser = {
+      id: 1,
+      email: 'admin@example.com',
+      first_name: 'Admin',
+      last_name: 'User',
+      user_active: 1,
+      created_at: '2022-03-14T00:00:00Z',
+      updated_at: '2022-03-14T00:00:00Z',
+    };
+    const auth = await fakeAuthService({
+      status: 202,
+      body: { error: false, message: 'Logged in user admin@example.com', data: goUser },
+    });
+    try {
+      await expect(auth.client.authenticate(credentials)).resolves.toEqual(goUser);
+    } finally {
+      await auth.close();
+    }
+  });
+
   it.each([
     ['no data', { error: false, message: 'Logged in' }],
     ['a user without its id', { error: false, message: 'Logged in', data: { ...user, id: 'x' } }],
     ['an empty object', { error: false, message: 'Logged in', data: {} }],
+    ['a user without an email', { error: false, message: 'Logged in', data: { id: 1 } }],
   ])('a 2xx with %s is a 502, never a login', async (_what, body) => {
     const auth = await fakeAuthService({ status: 202, body });
     try {

@@ -1,6 +1,5 @@
 // What the authentication service answers for a successful login (the design's `data`), and
-// what the broker passes on: checked on the way in, so a broken reply is a 502, never a
-// success.
+// what the broker passes on.
 import { z } from 'zod';
 
 export const publicUserSchema = z.object({
@@ -14,3 +13,16 @@ export const publicUserSchema = z.object({
 });
 
 export type PublicUser = z.infer<typeof publicUserSchema>;
+
+/**
+ * What the broker requires of a login reply before it answers "Authenticated!": a user with
+ * an id and an email, so a broken reply is a 502, never a success. Other fields pass through
+ * as sent (the Go original's service names its flag `user_active`, a number), except a
+ * password, which never leaves the broker.
+ */
+export const loginReplyUserSchema = z
+  .object({ id: z.number().int(), email: z.string().min(1) })
+  .passthrough()
+  .transform(({ password: _password, ...user }) => user);
+
+export type LoginReplyUser = z.infer<typeof loginReplyUserSchema>;
