@@ -1,40 +1,29 @@
 import * as grpc from '@grpc/grpc-js';
 import { LOG_BATCH_MAX_ENTRIES, type StoredLogEntry } from '@ms/service-kit';
-import { requireMongo, uniqueName } from '@ms/service-kit/testing';
+import { uniqueName } from '@ms/service-kit/testing';
 import request from 'supertest';
 import { type GrpcTestClient, grpcTestClient } from '../support/grpc-client';
-import {
-  type LoggerUnderTest,
-  TestDatabase,
-  startLogger,
-  testConfig,
-} from '../support/logger-under-test';
+import { useLoggerWithDatabase } from '../support/logger-under-test';
 
-let logger: LoggerUnderTest;
-let database: TestDatabase;
+const system = useLoggerWithDatabase();
 let client: GrpcTestClient;
 
-beforeAll(async () => {
-  await requireMongo();
-  const config = testConfig();
-  logger = await startLogger(config);
-  database = await TestDatabase.open(config);
-  client = grpcTestClient(logger.grpcPort);
+beforeAll(() => {
+  client = grpcTestClient(system.logger.grpcPort);
 });
 
-afterAll(async () => {
-  client?.close();
-  await logger?.stop();
-  await database?.drop();
-});
+afterAll(() => client?.close());
 
 const postBatch = (body: unknown) =>
-  request(logger.baseUrl)
+  request(system.logger.baseUrl)
     .post('/logs/batch')
     .send(body as object);
 
 async function listByName(name: string): Promise<StoredLogEntry[]> {
-  const res = await request(logger.baseUrl).get('/logs').query({ name, limit: 500 }).expect(200);
+  const res = await request(system.logger.baseUrl)
+    .get('/logs')
+    .query({ name, limit: 500 })
+    .expect(200);
   return (res.body as { data: StoredLogEntry[] }).data;
 }
 
@@ -116,7 +105,7 @@ describe('POST /logs/batch', () => {
         ],
       },
     });
-    expect(await database.count({ name })).toBe(4);
+    expect(await system.database.count({ name })).toBe(4);
   });
 
   it(`stores a full batch of ${LOG_BATCH_MAX_ENTRIES} entries, past the 1 MiB default body limit`, async () => {
@@ -127,7 +116,7 @@ describe('POST /logs/batch', () => {
     }));
     const res = await postBatch({ entries }).expect(200);
     expect(res.body.message).toBe(`${LOG_BATCH_MAX_ENTRIES} stored, 0 duplicate, 0 rejected`);
-    expect(await database.count({ name })).toBe(LOG_BATCH_MAX_ENTRIES);
+    expect(await system.database.count({ name })).toBe(LOG_BATCH_MAX_ENTRIES);
   });
 
   it.each([
@@ -141,10 +130,10 @@ describe('POST /logs/batch', () => {
     ['no entries field', { name: 'n', data: 'x' }, /^entries: is required/],
     ['a bare array', [{ name: 'n', data: 'x' }], /^body must be an object/],
   ])('answers 400 to %s and stores nothing', async (_, body, message) => {
-    const before = await database.count();
+    const before = await system.database.count();
     const res = await postBatch(body).expect(400);
     expect(res.body).toEqual({ error: true, message: expect.stringMatching(message) });
-    expect(await database.count()).toBe(before);
+    expect(await system.database.count()).toBe(before);
   });
 
   it('answers 413 to a body over the batch limit', async () => {
@@ -183,7 +172,7 @@ describe('gRPC WriteLogs', () => {
 
     const again = await client.writeLogs({ entries: [{ logEntry: { name, data: 'a' }, eventId }] });
     expect(again.results).toEqual([{ status: 'duplicate', error: '' }]);
-    expect(await database.count({ name })).toBe(3);
+    expect(await system.database.count({ name })).toBe(3);
   });
 
   it.each([

@@ -2,34 +2,19 @@ import { readFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import path from 'node:path';
 
-import { goRpcCall, goRpcPeerBinary, requireMongo, uniqueName } from '@ms/service-kit/testing';
+import { goRpcCall, goRpcPeerBinary, uniqueName } from '@ms/service-kit/testing';
 import { JsonRpcTestClient } from '../support/json-rpc-client';
-import {
-  type LoggerUnderTest,
-  TestDatabase,
-  startLogger,
-  testConfig,
-} from '../support/logger-under-test';
+import { useLoggerWithDatabase } from '../support/logger-under-test';
 
 // The real Go clients of the original (net/rpc with gob, net/rpc/jsonrpc), built from the
 // project's Go peer, against a real logger storing in FerretDB.
-let logger: LoggerUnderTest;
-let database: TestDatabase;
+const system = useLoggerWithDatabase();
 let address: string;
 
 beforeAll(async () => {
-  await requireMongo();
   await goRpcPeerBinary(); // builds once per source version; fails with how to install Go
-  const config = testConfig();
-  logger = await startLogger(config);
-  database = await TestDatabase.open(config);
-  address = `127.0.0.1:${logger.rpcPort}`;
+  address = `127.0.0.1:${system.logger.rpcPort}`;
 }, 240_000);
-
-afterAll(async () => {
-  await logger?.stop();
-  await database?.drop();
-});
 
 describe.each(['gob', 'jsonrpc'] as const)('a Go %s client on port 5001', (codec) => {
   it('calls RPCServer.LogInfo several times on one connection and each entry is stored', async () => {
@@ -38,12 +23,12 @@ describe.each(['gob', 'jsonrpc'] as const)('a Go %s client on port 5001', (codec
     expect(results).toEqual(
       Array.from({ length: 5 }, (_, i) => ({ i, reply: `Processed payload via RPC: ${name}` })),
     );
-    expect(await database.count({ name })).toBe(5);
-    const stored = await database.db.collection('logs').find({ name }).toArray();
+    expect(await system.database.count({ name })).toBe(5);
+    const stored = await system.database.db.collection('logs').find({ name }).toArray();
     expect(stored.map((entry) => entry.data).sort()).toEqual(
       ['call 0', 'call 1', 'call 2', 'call 3', 'call 4'].sort(),
     );
-    expect(logger.logs.lines).toContainEqual(
+    expect(system.logger.logs.lines).toContainEqual(
       expect.objectContaining({
         msg: 'rpc call',
         transport: codec === 'gob' ? 'gob' : 'json-rpc-1.0',
@@ -59,7 +44,7 @@ describe.each(['gob', 'jsonrpc'] as const)('a Go %s client on port 5001', (codec
     expect(results.filter((r) => r.reply === `Processed payload via RPC: ${name}`)).toHaveLength(
       100,
     );
-    expect(await database.count({ name })).toBe(100);
+    expect(await system.database.count({ name })).toBe(100);
   });
 
   it('gets invalid entries and unknown methods back as Go errors', async () => {
@@ -74,7 +59,7 @@ describe.each(['gob', 'jsonrpc'] as const)('a Go %s client on port 5001', (codec
 
 it('serves Go gob, Go jsonrpc and JSON-RPC 2.0 clients at the same time', async () => {
   const name = uniqueName('go_mixed');
-  const jsonClient = await JsonRpcTestClient.connect(logger.rpcPort);
+  const jsonClient = await JsonRpcTestClient.connect(system.logger.rpcPort);
   try {
     const [gob, jsonrpc, json2] = await Promise.all([
       goRpcCall(address, { codec: 'gob', name, calls: 40, parallel: 10 }),
@@ -91,7 +76,7 @@ it('serves Go gob, Go jsonrpc and JSON-RPC 2.0 clients at the same time', async 
   } finally {
     jsonClient.close();
   }
-  expect(await database.count({ name })).toBe(120);
+  expect(await system.database.count({ name })).toBe(120);
 });
 
 it('closes a connection sending a bad gob stream, with a log line, while a Go client keeps working', async () => {
@@ -105,7 +90,7 @@ it('closes a connection sending a bad gob stream, with a log line, while a Go cl
   const name = uniqueName('go_beside_bad');
   const badClosed = new Promise<Buffer>((resolve, reject) => {
     const chunks: Buffer[] = [];
-    const socket = connect({ port: logger.rpcPort, host: '127.0.0.1' }, () => {
+    const socket = connect({ port: system.logger.rpcPort, host: '127.0.0.1' }, () => {
       // A valid definition, then a message announcing 16 MiB.
       socket.write(Buffer.concat([requestDefinition, Buffer.from('fc01000000ff80', 'hex')]));
     });
@@ -118,14 +103,14 @@ it('closes a connection sending a bad gob stream, with a log line, while a Go cl
     badClosed,
   ]);
   expect(badAnswer.length).toBe(0);
-  expect(logger.logs.lines).toContainEqual(
+  expect(system.logger.logs.lines).toContainEqual(
     expect.objectContaining({
       msg: expect.stringMatching(/^rpc connection closed: gob: message of 16777216 bytes/),
       protocol: 'gob',
     }),
   );
   expect(results.every((r) => r.reply === `Processed payload via RPC: ${name}`)).toBe(true);
-  expect(await database.count({ name })).toBe(20);
+  expect(await system.database.count({ name })).toBe(20);
   // And the bad stream cost nothing else: a new Go client is served.
   const [after] = await goRpcCall(address, { codec: 'gob', name: uniqueName('go_after') });
   expect(after!.error).toBeUndefined();

@@ -2,38 +2,27 @@ import { connect } from 'node:net';
 import * as grpc from '@grpc/grpc-js';
 import * as protoLoader from '@grpc/proto-loader';
 import { LOG_NAME_MAX_LENGTH, type StoredLogEntry } from '@ms/service-kit';
-import { requireMongo, uniqueName } from '@ms/service-kit/testing';
+import { uniqueName } from '@ms/service-kit/testing';
 import { protoPath as healthProtoPath } from 'grpc-health-check';
 
 import request from 'supertest';
 import { type GrpcTestClient, grpcOutcome, grpcTestClient } from '../support/grpc-client';
-import {
-  type LoggerUnderTest,
-  TestDatabase,
-  startLogger,
-  testConfig,
-} from '../support/logger-under-test';
+import { useLoggerWithDatabase } from '../support/logger-under-test';
 
-let logger: LoggerUnderTest;
-let database: TestDatabase;
+const system = useLoggerWithDatabase();
 let client: GrpcTestClient;
 
-beforeAll(async () => {
-  await requireMongo();
-  const config = testConfig();
-  logger = await startLogger(config);
-  database = await TestDatabase.open(config);
-  client = grpcTestClient(logger.grpcPort);
+beforeAll(() => {
+  client = grpcTestClient(system.logger.grpcPort);
 });
 
-afterAll(async () => {
-  client?.close();
-  await logger?.stop();
-  await database?.drop();
-});
+afterAll(() => client?.close());
 
 async function listByName(name: string): Promise<StoredLogEntry[]> {
-  const res = await request(logger.baseUrl).get('/logs').query({ name, limit: 500 }).expect(200);
+  const res = await request(system.logger.baseUrl)
+    .get('/logs')
+    .query({ name, limit: 500 })
+    .expect(200);
   return (res.body as { data: StoredLogEntry[] }).data;
 }
 
@@ -53,7 +42,7 @@ describe('gRPC logs.LogService/WriteLog', () => {
       { logEntry: { name: uniqueName('grpc_rid'), data: 'x' } },
       { 'x-request-id': requestId },
     );
-    expect(logger.logs.withRequestId(requestId)).toContainEqual(
+    expect(system.logger.logs.withRequestId(requestId)).toContainEqual(
       expect.objectContaining({ msg: 'grpc call', transport: 'grpc', outcome: 'ok' }),
     );
   });
@@ -66,7 +55,7 @@ describe('gRPC logs.LogService/WriteLog', () => {
       ),
     );
     expect(results.filter((result) => result.result === 'logged!')).toHaveLength(500);
-    expect(await database.count({ name })).toBe(500);
+    expect(await system.database.count({ name })).toBe(500);
     expect(new Set((await listByName(name)).map((entry) => entry.data)).size).toBe(500);
   });
 
@@ -76,17 +65,17 @@ describe('gRPC logs.LogService/WriteLog', () => {
     ['an over-long name', { logEntry: { name: 'n'.repeat(LOG_NAME_MAX_LENGTH + 1), data: 'x' } }],
     ['no logEntry', {}],
   ])('answers INVALID_ARGUMENT to %s and stores nothing', async (_, logRequest) => {
-    const before = await database.count();
+    const before = await system.database.count();
     const failure = client.writeLog(logRequest).catch((err: grpc.ServiceError) => err);
     const err = (await failure) as grpc.ServiceError;
     expect(grpc.status[err.code]).toBe('INVALID_ARGUMENT');
     expect(err.details).toMatch(/name|logEntry/);
-    expect(await database.count()).toBe(before);
+    expect(await system.database.count()).toBe(before);
   });
 
   it('keeps serving after garbage bytes on its port', async () => {
     await new Promise<void>((resolve) => {
-      const socket = connect({ port: logger.grpcPort, host: '127.0.0.1' }, () => {
+      const socket = connect({ port: system.logger.grpcPort, host: '127.0.0.1' }, () => {
         socket.write(Buffer.from('GET / HTTP/1.1\r\nHost: x\r\n\r\n\x00\x01\x02garbage'));
         socket.write(Buffer.alloc(4096, 0xff));
       });
@@ -97,10 +86,10 @@ describe('gRPC logs.LogService/WriteLog', () => {
     });
     const name = uniqueName('grpc_after_garbage');
     expect(await grpcOutcome(client.writeLog({ logEntry: { name, data: 'x' } }))).toBe('OK');
-    const fresh = grpcTestClient(logger.grpcPort);
+    const fresh = grpcTestClient(system.logger.grpcPort);
     expect(await grpcOutcome(fresh.writeLog({ logEntry: { name, data: 'y' } }))).toBe('OK');
     fresh.close();
-    expect(await database.count({ name })).toBe(2);
+    expect(await system.database.count({ name })).toBe(2);
   });
 
   it('answers the standard gRPC health check', async () => {
@@ -109,7 +98,7 @@ describe('gRPC logs.LogService/WriteLog', () => {
       grpc: { health: { v1: { Health: typeof grpc.Client } } };
     };
     const healthClient = new loaded.grpc.health.v1.Health(
-      `127.0.0.1:${logger.grpcPort}`,
+      `127.0.0.1:${system.logger.grpcPort}`,
       grpc.credentials.createInsecure(),
     ) as grpc.Client & {
       check(

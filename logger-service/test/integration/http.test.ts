@@ -1,36 +1,18 @@
 import { LOG_DATA_MAX_BYTES, LOG_NAME_MAX_LENGTH, type StoredLogEntry } from '@ms/service-kit';
-import { requireMongo, uniqueName } from '@ms/service-kit/testing';
+import { uniqueName } from '@ms/service-kit/testing';
 
 import request from 'supertest';
-import {
-  type LoggerUnderTest,
-  TestDatabase,
-  startLogger,
-  testConfig,
-} from '../support/logger-under-test';
+import { useLoggerWithDatabase } from '../support/logger-under-test';
 
-let logger: LoggerUnderTest;
-let database: TestDatabase;
-
-beforeAll(async () => {
-  await requireMongo();
-  const config = testConfig();
-  logger = await startLogger(config);
-  database = await TestDatabase.open(config);
-});
-
-afterAll(async () => {
-  await logger?.stop();
-  await database?.drop();
-});
+const system = useLoggerWithDatabase();
 
 const post = (body: unknown) =>
-  request(logger.baseUrl)
+  request(system.logger.baseUrl)
     .post('/log')
     .send(body as object);
 
 async function listByName(name: string, limit = 500): Promise<StoredLogEntry[]> {
-  const res = await request(logger.baseUrl).get('/logs').query({ name, limit }).expect(200);
+  const res = await request(system.logger.baseUrl).get('/logs').query({ name, limit }).expect(200);
   return (res.body as { data: StoredLogEntry[] }).data;
 }
 
@@ -68,7 +50,7 @@ describe('POST /log', () => {
     );
     expect(responses.map((res) => res.status)).toEqual(Array(500).fill(202));
 
-    expect(await database.count({ name })).toBe(500);
+    expect(await system.database.count({ name })).toBe(500);
     const stored = await listByName(name, 500);
     expect(new Set(stored.map((entry) => entry.data)).size).toBe(500);
   });
@@ -87,26 +69,26 @@ describe('POST /log', () => {
   it.each(badBodies)(
     'answers 400 naming the field for %s, and stores nothing',
     async (_, body, message) => {
-      const before = await database.count();
+      const before = await system.database.count();
       const res = await post(body).expect(400);
       expect(res.body).toEqual({ error: true, message: expect.stringMatching(message) });
-      expect(await database.count()).toBe(before);
+      expect(await system.database.count()).toBe(before);
     },
   );
 
   it('answers 400 to malformed JSON and 415 to a body that is not JSON', async () => {
-    const before = await database.count();
-    await request(logger.baseUrl)
+    const before = await system.database.count();
+    await request(system.logger.baseUrl)
       .post('/log')
       .set('Content-Type', 'application/json')
       .send('{"name": "x",')
       .expect(400);
-    await request(logger.baseUrl)
+    await request(system.logger.baseUrl)
       .post('/log')
       .set('Content-Type', 'text/plain')
       .send('name=x&data=y')
       .expect(415);
-    expect(await database.count()).toBe(before);
+    expect(await system.database.count()).toBe(before);
   });
 });
 
@@ -115,7 +97,7 @@ describe('GET /logs', () => {
     const name = uniqueName('http_list');
     for (let i = 0; i < 55; i++) await post({ name, data: `entry ${i}` }).expect(202);
 
-    const res = await request(logger.baseUrl).get('/logs').query({ name }).expect(200);
+    const res = await request(system.logger.baseUrl).get('/logs').query({ name }).expect(200);
     expect(res.body).toMatchObject({ error: false, message: 'logs' });
     const data = (res.body as { data: StoredLogEntry[] }).data;
     expect(data).toHaveLength(50);
@@ -133,7 +115,7 @@ describe('GET /logs', () => {
     ['limit=2.5', { limit: '2.5' }, /^limit: /],
     ['an over-long name', { name: 'n'.repeat(LOG_NAME_MAX_LENGTH + 1) }, /^name: /],
   ])('answers 400 to %s', async (_, query, message) => {
-    const res = await request(logger.baseUrl).get('/logs').query(query).expect(400);
+    const res = await request(system.logger.baseUrl).get('/logs').query(query).expect(400);
     expect(res.body).toEqual({ error: true, message: expect.stringMatching(message) });
   });
 });
@@ -144,21 +126,23 @@ describe('GET /logs/:id', () => {
     await post({ name, data: 'find me' }).expect(202);
     const [listed] = await listByName(name);
 
-    const res = await request(logger.baseUrl).get(`/logs/${listed!.id}`).expect(200);
+    const res = await request(system.logger.baseUrl).get(`/logs/${listed!.id}`).expect(200);
     expect(res.body).toEqual({ error: false, message: 'log entry', data: listed });
   });
 
   it('answers 400 to a malformed id and 404 to an unknown one', async () => {
-    const malformed = await request(logger.baseUrl).get('/logs/not-an-id').expect(400);
+    const malformed = await request(system.logger.baseUrl).get('/logs/not-an-id').expect(400);
     expect(malformed.body).toEqual({ error: true, message: expect.stringMatching(/^id: /) });
-    const missing = await request(logger.baseUrl).get('/logs/0123456789abcdef01234567').expect(404);
+    const missing = await request(system.logger.baseUrl)
+      .get('/logs/0123456789abcdef01234567')
+      .expect(404);
     expect(missing.body).toEqual({ error: true, message: 'log entry not found' });
   });
 });
 
 describe('health', () => {
   it('is ready when MongoDB answers', async () => {
-    const res = await request(logger.baseUrl).get('/readyz').expect(200);
+    const res = await request(system.logger.baseUrl).get('/readyz').expect(200);
     expect(res.body).toEqual({
       error: false,
       message: 'ready',

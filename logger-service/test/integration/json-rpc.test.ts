@@ -1,36 +1,25 @@
 import { connect } from 'node:net';
 import { LOG_NAME_MAX_LENGTH, type StoredLogEntry } from '@ms/service-kit';
-import { requireMongo, uniqueName } from '@ms/service-kit/testing';
+import { uniqueName } from '@ms/service-kit/testing';
 
 import request from 'supertest';
 import { JsonRpcTestClient } from '../support/json-rpc-client';
-import {
-  type LoggerUnderTest,
-  TestDatabase,
-  startLogger,
-  testConfig,
-} from '../support/logger-under-test';
+import { useLoggerWithDatabase } from '../support/logger-under-test';
 
-let logger: LoggerUnderTest;
-let database: TestDatabase;
+const system = useLoggerWithDatabase();
 let client: JsonRpcTestClient;
 
 beforeAll(async () => {
-  await requireMongo();
-  const config = testConfig();
-  logger = await startLogger(config);
-  database = await TestDatabase.open(config);
-  client = await JsonRpcTestClient.connect(logger.rpcPort);
+  client = await JsonRpcTestClient.connect(system.logger.rpcPort);
 });
 
-afterAll(async () => {
-  client?.close();
-  await logger?.stop();
-  await database?.drop();
-});
+afterAll(() => client?.close());
 
 async function listByName(name: string): Promise<StoredLogEntry[]> {
-  const res = await request(logger.baseUrl).get('/logs').query({ name, limit: 500 }).expect(200);
+  const res = await request(system.logger.baseUrl)
+    .get('/logs')
+    .query({ name, limit: 500 })
+    .expect(200);
   return (res.body as { data: StoredLogEntry[] }).data;
 }
 
@@ -58,7 +47,7 @@ describe('JSON-RPC LogInfo', () => {
   it('carries the request id given in params into the log lines', async () => {
     const requestId = uniqueName('req');
     await client.call('LogInfo', { name: uniqueName('rpc_rid'), data: 'x', request_id: requestId });
-    expect(logger.logs.withRequestId(requestId)).toContainEqual(
+    expect(system.logger.logs.withRequestId(requestId)).toContainEqual(
       expect.objectContaining({ msg: 'rpc call', transport: 'json-rpc', method: 'LogInfo' }),
     );
   });
@@ -71,13 +60,13 @@ describe('JSON-RPC LogInfo', () => {
       client.call('LogInfo', { name, data: 'two', event_id }),
     ]);
     expect(answers.map((answer) => answer.error)).toEqual([undefined, undefined]);
-    expect(await database.count({ event_id })).toBe(1);
+    expect(await system.database.count({ event_id })).toBe(1);
   });
 
   it('stores 500 concurrent calls from 10 persistent connections exactly once each', async () => {
     const name = uniqueName('rpc_burst');
     const clients = await Promise.all(
-      Array.from({ length: 10 }, () => JsonRpcTestClient.connect(logger.rpcPort)),
+      Array.from({ length: 10 }, () => JsonRpcTestClient.connect(system.logger.rpcPort)),
     );
     try {
       const answers = await Promise.all(
@@ -90,7 +79,7 @@ describe('JSON-RPC LogInfo', () => {
     } finally {
       for (const c of clients) c.close();
     }
-    expect(await database.count({ name })).toBe(500);
+    expect(await system.database.count({ name })).toBe(500);
     expect(new Set((await listByName(name)).map((entry) => entry.data)).size).toBe(500);
   });
 
@@ -102,7 +91,7 @@ describe('JSON-RPC LogInfo', () => {
     const after = await client.call('LogInfo', { name, data: 'after the notification' });
     expect(after.result).toBeDefined();
     expect(client.unmatched).toEqual([]);
-    expect(await database.count({ name })).toBe(2);
+    expect(await system.database.count({ name })).toBe(2);
   });
 });
 
@@ -115,13 +104,13 @@ describe('JSON-RPC errors', () => {
     ['params that are not an entry', ['a', 'b']],
     ['no params', undefined],
   ])('answers -32602 invalid params to %s and stores nothing', async (_, params) => {
-    const before = await database.count();
+    const before = await system.database.count();
     const response = await client.call('LogInfo', params);
     expect(response.error).toMatchObject({
       code: -32602,
       message: expect.stringMatching(/^Invalid params: /),
     });
-    expect(await database.count()).toBe(before);
+    expect(await system.database.count()).toBe(before);
   });
 
   it('answers -32601 to an unknown method and keeps the connection', async () => {
@@ -141,12 +130,12 @@ describe('JSON-RPC errors', () => {
   });
 
   it('answers garbage with -32700, closes that connection only, and keeps serving', async () => {
-    const victim = await JsonRpcTestClient.connect(logger.rpcPort);
+    const victim = await JsonRpcTestClient.connect(system.logger.rpcPort);
     victim.writeRaw(Buffer.from([0x16, 0x03, 0x01, 0x00, 0xff, 0x01, 0x00]));
     expect(await victim.nextUnmatched()).toMatchObject({ id: null, error: { code: -32700 } });
     await victim.closed;
 
-    const broken = await JsonRpcTestClient.connect(logger.rpcPort);
+    const broken = await JsonRpcTestClient.connect(system.logger.rpcPort);
     broken.writeLine('{"jsonrpc": "2.0", "method": ');
     expect(await broken.nextUnmatched()).toMatchObject({ error: { code: -32700 } });
     await broken.closed;
@@ -155,7 +144,7 @@ describe('JSON-RPC errors', () => {
     expect(
       (await client.call('LogInfo', { name: uniqueName('rpc_ok'), data: 'x' })).result,
     ).toBeDefined();
-    const fresh = await JsonRpcTestClient.connect(logger.rpcPort);
+    const fresh = await JsonRpcTestClient.connect(system.logger.rpcPort);
     expect(
       (await fresh.call('LogInfo', { name: uniqueName('rpc_ok'), data: 'x' })).result,
     ).toBeDefined();
@@ -163,7 +152,7 @@ describe('JSON-RPC errors', () => {
   });
 
   it('refuses a message over 1 MiB and closes that connection', async () => {
-    const victim = await JsonRpcTestClient.connect(logger.rpcPort);
+    const victim = await JsonRpcTestClient.connect(system.logger.rpcPort);
     victim.writeRaw(
       `{"jsonrpc":"2.0","id":1,"method":"LogInfo","params":{"name":"n","data":"${'x'.repeat(1024 * 1024)}`,
     );
@@ -175,7 +164,7 @@ describe('JSON-RPC errors', () => {
     const name = uniqueName('rpc_halfclose');
     const answer = await new Promise<string>((resolve, reject) => {
       let received = '';
-      const socket = connect({ port: logger.rpcPort, host: '127.0.0.1' }, () => {
+      const socket = connect({ port: system.logger.rpcPort, host: '127.0.0.1' }, () => {
         socket.end(
           JSON.stringify({ jsonrpc: '2.0', id: 7, method: 'LogInfo', params: { name, data: 'x' } }),
         );

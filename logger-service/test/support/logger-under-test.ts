@@ -1,6 +1,6 @@
 import { Writable } from 'node:stream';
 import { type Logger, createLogger, parseConfig } from '@ms/service-kit';
-import { infra, uniqueName } from '@ms/service-kit/testing';
+import { infra, requireMongo, uniqueName } from '@ms/service-kit/testing';
 import { type Db, MongoClient } from 'mongodb';
 import { type Config, configSchema } from '../../src/config';
 import { LOGS_COLLECTION } from '../../src/data/mongo-log-store';
@@ -77,4 +77,39 @@ export class TestDatabase {
     await this.db.dropDatabase();
     await this.client.close();
   }
+}
+
+/**
+ * A logger with a database of its own for one test file: started before the file's tests,
+ * stopped and its database dropped after them. Read `system.logger` and `system.database`
+ * inside tests and hooks, not at the top level (they exist once beforeAll has run).
+ */
+export function useLoggerWithDatabase(
+  overrides: Record<string, string> = {},
+  { timeoutMs }: { timeoutMs?: number } = {},
+): { readonly logger: LoggerUnderTest; readonly database: TestDatabase } {
+  let logger: LoggerUnderTest | undefined;
+  let database: TestDatabase | undefined;
+  beforeAll(async () => {
+    await requireMongo();
+    const config = testConfig(overrides);
+    logger = await startLogger(config);
+    database = await TestDatabase.open(config);
+  }, timeoutMs);
+  afterAll(async () => {
+    await logger?.stop();
+    await database?.drop();
+  });
+  const started = <T>(value: T | undefined, what: string): T => {
+    if (value === undefined) throw new Error(`the test ${what} is not there (beforeAll failed?)`);
+    return value;
+  };
+  return {
+    get logger() {
+      return started(logger, 'logger');
+    },
+    get database() {
+      return started(database, 'database');
+    },
+  };
 }
