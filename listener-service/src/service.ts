@@ -9,7 +9,7 @@ import {
 } from '@ms/service-kit';
 import { LogEventConsumer } from './amqp/log-event-consumer';
 import type { ListenerConfig } from './config';
-import { LoggerClient } from './data/logger-client';
+import { LoggerClient } from './clients/logger-client';
 import { RetryPolicy } from './domain/retry-policy';
 import { createListenerMetrics } from './metrics';
 

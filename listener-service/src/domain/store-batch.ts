@@ -1,5 +1,5 @@
 import { type LogBatchResult, type LogWrite, errorSummary } from '@ms/service-kit';
-import { type LogStore, RefusedBatchError } from './log-store';
+import { type LoggerService, RefusedBatchError } from './logger-service';
 import type { Outcome } from './outcome';
 import type { RetryPolicy } from './retry-policy';
 
@@ -10,7 +10,7 @@ export interface PendingEntry {
 }
 
 export interface StoreBatchDeps {
-  store: LogStore;
+  store: LoggerService;
   retryPolicy: RetryPolicy;
 }
 
@@ -42,7 +42,7 @@ export async function storeBatch(
  */
 async function storeSplittingRefusals(
   entries: LogWrite[],
-  store: LogStore,
+  store: LoggerService,
 ): Promise<EntryResult[]> {
   try {
     return await store.storeBatch(entries);

@@ -1,7 +1,7 @@
 import { UnavailableError } from '@ms/service-kit';
 import { requireMongo, uniqueName } from '@ms/service-kit/testing';
-import { LoggerClient } from '../../src/data/logger-client';
-import { RefusedBatchError } from '../../src/domain/log-store';
+import { LoggerClient } from '../../src/clients/logger-client';
+import { RefusedBatchError } from '../../src/domain/logger-service';
 import { RealLogger } from '../support/real-logger';
 
 const logger = new RealLogger();

@@ -4,12 +4,12 @@ import {
   TimeoutError,
   UnavailableError,
 } from '@ms/service-kit';
-import { type LogStore, RefusedBatchError } from '../../src/domain/log-store';
+import { type LoggerService, RefusedBatchError } from '../../src/domain/logger-service';
 import { RetryPolicy } from '../../src/domain/retry-policy';
 import { type PendingEntry, storeBatch } from '../../src/domain/store-batch';
 
 /** Stores entries by event_id; can fail calls, reject entries, or refuse whole requests. */
-class FakeStore implements LogStore {
+class FakeStore implements LoggerService {
   readonly stored = new Map<string, LogWrite>();
   readonly calls: LogWrite[][] = [];
   failWith: Error | undefined;

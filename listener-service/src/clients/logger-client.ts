@@ -7,7 +7,7 @@ import {
   UpstreamError,
   isLogBatchResultList,
 } from '@ms/service-kit';
-import { type LogStore, RefusedBatchError } from '../domain/log-store';
+import { type LoggerService, RefusedBatchError } from '../domain/logger-service';
 
 /** Statuses that mean the logger refused the request itself, so sending it again cannot help. */
 const REFUSED = new Set([400, 413, 415]);
@@ -17,7 +17,7 @@ const REFUSED = new Set([400, 413, 415]);
  * one call per batch, one result per entry. The event ids make a re-sent entry a
  * `duplicate` on the logger's side, never a second copy.
  */
-export class LoggerClient implements LogStore {
+export class LoggerClient implements LoggerService {
   private readonly http: JsonHttpClient;
 
   constructor(options: { baseUrl: string; timeoutMs: number }) {

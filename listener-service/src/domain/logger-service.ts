@@ -1,12 +1,12 @@
 import type { LogBatchResult, LogWrite } from '@ms/service-kit';
 
 /**
- * Where events end up: the logger service. storeBatch() stores many entries in one call
+ * Where events end up: the logger service (a port: clients/logger-client.ts is its HTTP client). storeBatch() stores many entries in one call
  * and resolves with one result per entry, in order (a duplicate event_id counts as
  * stored). It rejects when nothing certain is known about the batch (unreachable, timed
  * out, 5xx): then some, all or none of the entries may be stored.
  */
-export interface LogStore {
+export interface LoggerService {
   storeBatch(entries: LogWrite[]): Promise<LogBatchResult[]>;
 }
 
