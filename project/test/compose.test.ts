@@ -6,12 +6,13 @@
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { parse } from 'yaml';
-import { parseConfig, z } from '@ms/service-kit';
+import { parseConfig, type z } from '@ms/service-kit';
 import { configSchema as authConfig } from '../../authentication-service/src/config';
 import { configSchema as brokerConfig } from '../../broker-service/src/config';
 import { configSchema as listenerConfig } from '../../listener-service/src/config';
 import { configSchema as loggerConfig } from '../../logger-service/src/config';
 import { configSchema as mailConfig } from '../../mail-service/src/config';
+import { configKeys } from './support/config-keys';
 
 interface ComposeService {
   build?: { context: string; dockerfile: string };
@@ -142,14 +143,6 @@ describe('docker-compose.yml', () => {
     });
   });
 });
-
-/** The variable names a config schema reads (under its refinements and transforms). */
-function configKeys(schema: z.ZodTypeAny): Set<string> {
-  let inner: z.ZodTypeAny = schema;
-  while (inner instanceof z.ZodEffects) inner = inner.innerType() as z.ZodTypeAny;
-  if (!(inner instanceof z.ZodObject)) throw new Error('a config schema is an object schema');
-  return new Set(Object.keys(inner.shape as Record<string, unknown>));
-}
 
 /** Paths (relative to the root) of every Dockerfile outside dependencies and build output. */
 function findDockerfiles(root: string, dir = ''): string[] {

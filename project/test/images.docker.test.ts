@@ -11,16 +11,19 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import amqp from 'amqplib';
-import { MongoClient } from 'mongodb';
+import { parseConfig } from '@ms/service-kit';
 import {
   createScratchDatabase,
+  deleteRabbitNames,
   eventually,
   infra,
   REPO_ROOT,
   type ScratchDatabase,
   uniqueName,
+  withMongo,
 } from '@ms/service-kit/testing';
+import { retryQueueName } from '../../listener-service/src/amqp/topology';
+import { configSchema as listenerConfigSchema } from '../../listener-service/src/config';
 import { containerLogTail, docker, inspect } from './support/docker';
 
 jest.setTimeout(120_000);
@@ -480,26 +483,21 @@ async function removeContainers(): Promise<void> {
   }
 }
 
-/** Deletes the exchange and queues of these tests, so every run starts empty. */
-async function resetRabbitNames(): Promise<void> {
-  const connection = await amqp.connect(urls.amqpUrl, { timeout: 5000 });
-  try {
-    const channel = await connection.createChannel();
-    await channel.deleteQueue(NAMES.queue);
-    await channel.deleteQueue(NAMES.deadLetterQueue);
-    await channel.deleteExchange(NAMES.exchange);
-    await channel.deleteExchange(NAMES.deadLetterExchange);
-  } finally {
-    await connection.close();
-  }
+/** Deletes the exchanges and queues of these tests (the listener's retry queues too). */
+function resetRabbitNames(): Promise<void> {
+  const { RETRY_DELAYS_MS } = parseConfig(listenerConfigSchema, {});
+  return deleteRabbitNames({
+    queues: [
+      NAMES.queue,
+      NAMES.deadLetterQueue,
+      ...RETRY_DELAYS_MS.map((ms) => retryQueueName(NAMES.queue, ms)),
+    ],
+    exchanges: [NAMES.exchange, NAMES.deadLetterExchange],
+  });
 }
 
-async function dropMongoDatabase(): Promise<void> {
-  const client = new MongoClient(urls.mongoUrl, { serverSelectionTimeoutMS: 5000 });
-  try {
-    await client.connect();
+function dropMongoDatabase(): Promise<void> {
+  return withMongo(async (client) => {
     await client.db(NAMES.mongoDb).dropDatabase();
-  } finally {
-    await client.close();
-  }
+  });
 }

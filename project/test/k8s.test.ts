@@ -16,6 +16,7 @@ import { configSchema as frontEndConfig } from '../../front-end/src/config';
 import { configSchema as listenerConfig } from '../../listener-service/src/config';
 import { configSchema as loggerConfig } from '../../logger-service/src/config';
 import { configSchema as mailConfig } from '../../mail-service/src/config';
+import { configKeys } from './support/config-keys';
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- rendered YAML is untyped by nature */
 type K8sObject = {
@@ -152,13 +153,6 @@ function secretData(overlay: string, name: string): Record<string, string> {
   );
 }
 
-/** The variable names a config schema knows (through .refine / .transform). */
-function schemaKeys(schema: z.ZodTypeAny): string[] {
-  let inner: any = schema;
-  while (inner._def.typeName === 'ZodEffects') inner = inner._def.schema;
-  return Object.keys(inner.shape);
-}
-
 /** "inside a container" ports of DESIGN.md's port table, by row. */
 function designPorts(): Record<string, number[]> {
   const design = readFileSync(path.join(repoRoot, 'DESIGN.md'), 'utf8');
@@ -287,7 +281,7 @@ describe.each(['dev', 'prod'])('project/k8s overlay %s', (overlay) => {
     it('gives the service every variable it needs, each known to its config schema and valid', () => {
       const env = environmentOf(overlay, deployment);
       const schema = services[name] as z.ZodTypeAny;
-      const known = new Set(schemaKeys(schema));
+      const known = configKeys(schema);
       expect(Object.keys(env).filter((key) => !known.has(key))).toEqual([]);
       const config = parseConfig(schema, env) as Record<string, unknown>;
       // nothing falls back to a localhost default of `make dev`

@@ -6,7 +6,6 @@
 // authentication instances (the counts live in Postgres); the broker's side events and its
 // JSON-RPC pool (and HTTP and gRPC) keep working when one logger replica goes away.
 import { Writable } from 'node:stream';
-import amqp from 'amqplib';
 import { type Logger, createLogger, parseConfig } from '@ms/service-kit';
 import {
   createScratchDatabase,
@@ -16,6 +15,7 @@ import {
   requirePostgres,
   requireRabbitMq,
   uniqueName,
+  deleteRabbitNames,
   withMongo,
 } from '@ms/service-kit/testing';
 import * as authConfig from '../../authentication-service/src/config';
@@ -23,6 +23,7 @@ import { start as startAuth } from '../../authentication-service/src/service';
 import * as brokerConfig from '../../broker-service/src/config';
 import { type RunningBroker, start as startBroker } from '../../broker-service/src/service';
 import * as listenerConfig from '../../listener-service/src/config';
+import { retryQueueName } from '../../listener-service/src/amqp/topology';
 import { start as startListener } from '../../listener-service/src/service';
 import * as loggerConfig from '../../logger-service/src/config';
 import { type RunningLogger, start as startLogger } from '../../logger-service/src/service';
@@ -192,14 +193,10 @@ describe('two replicas of every stateless service', () => {
     // brokers first, then listeners, auth and mail, loggers last
     for (const service of running.reverse()) await service.stop().catch(() => undefined);
     for (const proxy of proxies) await proxy.close();
-    const connection = await amqp.connect(infra().amqpUrl, { timeout: 5000 });
-    const channel = await connection.createChannel();
-    for (const q of [queue, deadQueue, ...retryDelaysMs.map((ms) => `${queue}.retry.${ms}ms`)]) {
-      await channel.deleteQueue(q);
-    }
-    await channel.deleteExchange(exchange);
-    await channel.deleteExchange(deadExchange);
-    await connection.close();
+    await deleteRabbitNames({
+      queues: [queue, deadQueue, ...retryDelaysMs.map((ms) => retryQueueName(queue, ms))],
+      exchanges: [exchange, deadExchange],
+    });
     await withMongo((client) => client.db(name).dropDatabase()).catch(() => undefined);
     await dropDatabase?.();
   }, 60_000);

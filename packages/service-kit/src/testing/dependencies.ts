@@ -46,3 +46,21 @@ export async function withMongo<T>(work: (client: MongoClient) => Promise<T>): P
     await client.close();
   }
 }
+
+/** Deletes a test's queues and exchanges in the test virtual host, so the next run starts empty. */
+export async function deleteRabbitNames({
+  queues = [],
+  exchanges = [],
+}: {
+  queues?: string[];
+  exchanges?: string[];
+}): Promise<void> {
+  const connection = await amqp.connect(infra().amqpUrl, { timeout: 5000 });
+  try {
+    const channel = await connection.createChannel();
+    for (const queue of queues) await channel.deleteQueue(queue);
+    for (const exchange of exchanges) await channel.deleteExchange(exchange);
+  } finally {
+    await connection.close();
+  }
+}
