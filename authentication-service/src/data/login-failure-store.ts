@@ -2,7 +2,7 @@ import { type Logger, errorSummary } from '@ms/service-kit';
 import type { ClientRateLimitInfo, IncrementResponse, Options, Store } from 'express-rate-limit';
 import type { Pool } from 'pg';
 import { toDatabaseError } from './database-errors';
-import { statements } from './sql';
+import { type StatementName, statements } from './sql';
 
 interface FailureRow {
   hits: number;
@@ -75,15 +75,7 @@ export class PgLoginFailureStore implements Store {
     }
   }
 
-  private async query<R extends object>(
-    name:
-      | 'count-login-failure'
-      | 'uncount-login-failure'
-      | 'get-login-failures'
-      | 'forgive-login-failures'
-      | 'delete-expired-login-failures',
-    values: unknown[],
-  ): Promise<R[]> {
+  private async query<R extends object>(name: StatementName, values: unknown[]): Promise<R[]> {
     try {
       return (await this.pool.query<R>(statements()[name], values)).rows;
     } catch (err) {

@@ -2,17 +2,15 @@
 // what the broker passes on.
 import { z } from 'zod';
 
-export const publicUserSchema = z.object({
-  id: z.number().int(),
-  email: z.string(),
-  first_name: z.string(),
-  last_name: z.string(),
-  active: z.boolean(),
-  created_at: z.string(),
-  updated_at: z.string(),
-});
-
-export type PublicUser = z.infer<typeof publicUserSchema>;
+export interface PublicUser {
+  id: number;
+  email: string;
+  first_name: string;
+  last_name: string;
+  active: boolean;
+  created_at: string;
+  updated_at: string;
+}
 
 /**
  * What the broker requires of a login reply before it answers "Authenticated!": a user with
