@@ -2,6 +2,8 @@ import eslint from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import globals from 'globals';
 
+const oneUndici = { name: 'undici', message: "use the kit's JsonHttpClient (one undici)" };
+
 export default tseslint.config(
   {
     ignores: [
@@ -65,15 +67,25 @@ export default tseslint.config(
     files: ['**/*.ts', '**/*.mjs', '**/*.js'],
     ignores: ['packages/service-kit/src/http-client.ts'],
     rules: {
-      'no-restricted-imports': [
-        'error',
-        { paths: [{ name: 'undici', message: "use the kit's JsonHttpClient (one undici)" }] },
-      ],
+      'no-restricted-imports': ['error', { paths: [oneUndici] }],
       'no-restricted-syntax': [
         'error',
         {
           selector: "CallExpression[callee.name='fetch'] Property[key.name='dispatcher']",
           message: "no undici dispatcher for Node's fetch: use the kit's JsonHttpClient",
+        },
+      ],
+    },
+  },
+  {
+    // Test helpers (they import pg, mongodb, amqplib as a test needs) never reach production code.
+    files: ['*-service/src/**', 'front-end/src/**', 'packages/service-kit/src/**'],
+    ignores: ['packages/service-kit/src/http-client.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [oneUndici, { name: '@ms/testing', message: 'test helpers are for tests only' }],
         },
       ],
     },

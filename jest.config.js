@@ -6,6 +6,7 @@ const path = require('node:path');
 
 const workspaces = [
   'packages/service-kit',
+  'packages/testing',
   'authentication-service',
   'logger-service',
   'mail-service',
@@ -31,7 +32,8 @@ module.exports = {
     },
     moduleNameMapper: {
       '^@ms/service-kit$': path.join(kitSrc, 'index.ts'),
-      '^@ms/service-kit/testing$': path.join(kitSrc, 'testing/index.ts'),
+      '^@ms/service-kit/(contracts|clients|amqp|grpc|gob)$': path.join(kitSrc, '$1/index.ts'),
+      '^@ms/testing$': path.join(__dirname, 'packages/testing/src/index.ts'),
     },
   })),
 };

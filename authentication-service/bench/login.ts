@@ -22,7 +22,7 @@ import { randomBytes } from 'node:crypto';
 import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { listen, parseConfig, portOf } from '@ms/service-kit';
-import { freePort, waitUntilReady } from '@ms/service-kit/testing';
+import { freePort, waitUntilReady } from '@ms/testing';
 import nativeBcrypt from 'bcrypt';
 import bcrypt from 'bcryptjs';
 import { Client } from 'pg';

@@ -1,5 +1,6 @@
 import { availableParallelism } from 'node:os';
-import { commonConfigShape, envVar, z } from '@ms/service-kit';
+import { z } from 'zod';
+import { commonConfigShape, envVar } from '@ms/service-kit';
 
 /**
  * bcrypt cost 10 (OWASP's minimum, Go's bcrypt.DefaultCost): every login, failed ones

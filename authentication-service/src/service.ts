@@ -1,6 +1,8 @@
 import {
-  type Logger,
   Readiness,
+  type RunningService,
+  ServiceResources,
+  type StartDeps,
   closeHttpServer,
   listen,
   portOf,
@@ -18,17 +20,6 @@ import { makeDecoyHash } from './domain/passwords';
 import { NativeBcryptHasher } from './hashing/native-bcrypt-hasher';
 import { createAuthHttpApp } from './http/app';
 import { loginRateLimit } from './http/login-rate-limit';
-
-export interface StartDeps {
-  logger: Logger;
-  /** Aborts the wait for Postgres (shutdown during start-up). */
-  signal?: AbortSignal;
-}
-
-export interface RunningService {
-  port: number;
-  stop(): Promise<void>;
-}
 
 export type ServiceConfig = Pick<
   Config,
@@ -51,41 +42,59 @@ export type ServiceConfig = Pick<
 >;
 
 /** Waits for Postgres, prepares the users table, then serves HTTP. */
-export async function start(config: ServiceConfig, deps: StartDeps): Promise<RunningService> {
-  const { logger, signal } = deps;
+export function start(
+  config: ServiceConfig,
+  { logger, signal }: StartDeps,
+): Promise<RunningService> {
   statements(); // a missing or broken sql/users.sql fails now, not after Postgres is up
-  const pool = createPool(
-    {
-      url: config.POSTGRES_URL,
-      max: config.POSTGRES_POOL_MAX,
-      connectTimeoutMs: config.POSTGRES_CONNECT_TIMEOUT_MS,
-      queryTimeoutMs: config.POSTGRES_QUERY_TIMEOUT_MS,
-    },
-    logger,
-  );
   if (config.BCRYPT_THREADS >= config.UV_THREADPOOL_SIZE) {
     logger.warn(
       { BCRYPT_THREADS: config.BCRYPT_THREADS, UV_THREADPOOL_SIZE: config.UV_THREADPOOL_SIZE },
       'bcrypt may take every libuv threadpool thread: DNS and file work then wait behind logins; raise UV_THREADPOOL_SIZE',
     );
   }
-  const passwords = new NativeBcryptHasher({
-    cost: config.BCRYPT_COST,
-    concurrency: config.BCRYPT_THREADS,
-    maxWaiting: config.BCRYPT_MAX_QUEUE,
-    maxWaitMs: config.BCRYPT_QUEUE_TIMEOUT_MS,
-  });
-  const attempts = new LoggerServiceAttemptLog(
-    { loggerServiceUrl: config.LOGGER_SERVICE_URL, timeoutMs: config.LOGGER_TIMEOUT_MS },
-    logger,
-  );
-  const rateLimit = loginRateLimit({
-    maxFailures: config.LOGIN_MAX_FAILURES,
-    windowMs: config.LOGIN_FAILURE_WINDOW_MS,
-    store: new PgLoginFailureStore(pool, { logger }),
-  });
+  return ServiceResources.open(async (resources) => {
+    const pool = resources.add(
+      'postgres pool',
+      createPool(
+        {
+          url: config.POSTGRES_URL,
+          max: config.POSTGRES_POOL_MAX,
+          connectTimeoutMs: config.POSTGRES_CONNECT_TIMEOUT_MS,
+          queryTimeoutMs: config.POSTGRES_QUERY_TIMEOUT_MS,
+        },
+        logger,
+      ),
+      (p) => p.end(),
+    );
+    const passwords = resources.add(
+      'bcrypt workers',
+      new NativeBcryptHasher({
+        cost: config.BCRYPT_COST,
+        concurrency: config.BCRYPT_THREADS,
+        maxWaiting: config.BCRYPT_MAX_QUEUE,
+        maxWaitMs: config.BCRYPT_QUEUE_TIMEOUT_MS,
+      }),
+      (hasher) => hasher.close(),
+    );
+    const rateLimit = resources.add(
+      'login rate limit',
+      loginRateLimit({
+        maxFailures: config.LOGIN_MAX_FAILURES,
+        windowMs: config.LOGIN_FAILURE_WINDOW_MS,
+        store: new PgLoginFailureStore(pool, { logger }),
+      }),
+      (limit) => limit.close(),
+    );
+    const attempts = resources.add(
+      'logger client',
+      new LoggerServiceAttemptLog(
+        { loggerServiceUrl: config.LOGGER_SERVICE_URL, timeoutMs: config.LOGGER_TIMEOUT_MS },
+        logger,
+      ),
+      (log) => log.close(),
+    );
 
-  try {
     await waitForDependency('postgres', () => pool.query('SELECT 1'), { logger, signal });
     await migrate(pool, passwords, logger);
     const authenticator = new Authenticator({
@@ -103,23 +112,8 @@ export async function start(config: ServiceConfig, deps: StartDeps): Promise<Run
       corsOrigins: config.CORS_ORIGINS,
       trustProxy: config.TRUST_PROXY,
     });
-    const server = await listen(app, config.PORT);
+    const server = resources.add('http server', await listen(app, config.PORT), closeHttpServer);
     logger.info({ port: portOf(server) }, 'authentication-service listening');
-    return {
-      port: portOf(server),
-      stop: async () => {
-        await closeHttpServer(server);
-        await attempts.close();
-        rateLimit.close();
-        await passwords.close();
-        await pool.end();
-      },
-    };
-  } catch (err) {
-    rateLimit.close();
-    await attempts.close();
-    await passwords.close();
-    await pool.end().catch(() => undefined);
-    throw err;
-  }
+    return { port: portOf(server), stop: () => resources.closeAll() };
+  });
 }

@@ -1,4 +1,6 @@
-import { commonConfigShape, envVar, logsExchangeVar, z } from '@ms/service-kit';
+import { z } from 'zod';
+import { commonConfigShape, envVar } from '@ms/service-kit';
+import { logsExchangeVar } from '@ms/service-kit/contracts';
 
 /** host:port of a TCP endpoint, e.g. 127.0.0.1:5001 or logger-service:5001. */
 const hostPort = (defaultValue: string) =>

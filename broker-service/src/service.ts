@@ -1,7 +1,8 @@
 import type { Server } from 'node:http';
 import {
-  type Logger,
   Readiness,
+  ServiceResources,
+  type StartDeps,
   closeHttpServer,
   createHttpApp,
   errorSummary,
@@ -19,12 +20,6 @@ import { GrpcLogsClient } from './grpc/logs-client';
 import { brokerRoutes } from './http/routes';
 import { JsonRpcPool } from './rpc/json-rpc-pool';
 import { LoggerRpcClient } from './rpc/logger-rpc-client';
-
-export interface StartDeps {
-  logger: Logger;
-  /** Aborted at shutdown: stops the RabbitMQ connect loop. */
-  signal?: AbortSignal;
-}
 
 export interface RunningBroker {
   port: number;
@@ -121,20 +116,25 @@ export async function start(config: Config, deps: StartDeps): Promise<RunningBro
     readiness,
     routes: brokerRoutes(broker),
   });
-  const server = await listen(app, config.PORT);
+  // Closed in reverse: the server drains, then the broker's own work in flight, then
+  // RabbitMQ and the downstream clients.
+  const resources = new ServiceResources();
+  resources.add('auth client', auth, (client) => client.close());
+  resources.add('mail client', mail, (client) => client.close());
+  resources.add('logger http client', loggerHttp, (client) => client.close());
+  resources.add('logger grpc client', grpcClient, (client) => client.close());
+  resources.add('logger rpc pool', rpcPool, (pool) => pool.close());
+  resources.add('rabbitmq publisher', publisher, (amqp) => amqp.close());
+  resources.onClose('work in flight', () => broker.drain());
+  let server: Server;
+  try {
+    server = resources.add('http server', await listen(app, config.PORT), closeHttpServer);
+  } catch (err) {
+    await resources.closeAll().catch(() => undefined);
+    throw err;
+  }
   logger.info({ port: portOf(server) }, 'broker-service listening');
-
-  let stopping: Promise<void> | undefined;
-  const stop = () =>
-    (stopping ??= (async () => {
-      await closeHttpServer(server);
-      await broker.drain();
-      await publisher.close();
-      rpcPool.close();
-      grpcClient.close();
-      await Promise.all([auth.close(), mail.close(), loggerHttp.close()]);
-    })());
-
+  const stop = () => resources.closeAll();
   return { port: portOf(server), server, broker, publisher, rpcPool, amqpConnected, stop };
 }
 

@@ -1,4 +1,5 @@
-import { commonConfigShape, envVar, z } from '@ms/service-kit';
+import { z } from 'zod';
+import { commonConfigShape, envVar } from '@ms/service-kit';
 
 /** An http(s) URL, kept without a trailing slash so the page can append paths to it. */
 const baseUrl = (defaultUrl: string) =>

@@ -16,8 +16,8 @@ import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import amqp from 'amqplib';
 import { MongoClient } from 'mongodb';
-import { declareLogsExchange } from '@ms/service-kit';
-import { REPO_ROOT, eventually, freePort, infra, uniqueName } from '@ms/service-kit/testing';
+import { declareLogsExchange } from '@ms/service-kit/amqp';
+import { REPO_ROOT, eventually, freePort, infra, uniqueName } from '@ms/testing';
 import { declareListenerTopology, retryQueueName } from '../src/amqp/topology';
 
 const EVENTS = Number(process.env.EVENTS ?? 20_000);

@@ -1,11 +1,10 @@
+import { z } from 'zod';
+import { commonConfigShape, envVar } from '@ms/service-kit';
 import {
   LOG_BATCH_MAX_BYTES,
   LOG_BATCH_MAX_ENTRIES,
-  commonConfigShape,
-  envVar,
   logsExchangeVar,
-  z,
-} from '@ms/service-kit';
+} from '@ms/service-kit/contracts';
 
 const retryDelays = envVar
   .list('1000,5000,15000,30000,60000')

@@ -1,12 +1,13 @@
 import {
-  AmqpConnection,
-  type Logger,
   Readiness,
+  ServiceResources,
+  type StartDeps,
   closeHttpServer,
   createHttpApp,
   listen,
   portOf,
 } from '@ms/service-kit';
+import { AmqpConnection } from '@ms/service-kit/amqp';
 import { LogEventConsumer } from './amqp/log-event-consumer';
 import type { ListenerConfig } from './config';
 import { LoggerClient } from './clients/logger-client';
@@ -14,12 +15,6 @@ import { RetryPolicy } from './domain/retry-policy';
 import { createListenerMetrics } from './metrics';
 
 export const SERVICE_NAME = 'listener-service';
-
-export interface StartDeps {
-  logger: Logger;
-  /** Aborting it (shutdown) stops waiting for RabbitMQ at start-up. */
-  signal?: AbortSignal;
-}
 
 export interface RunningListener {
   /** The health/metrics HTTP port. */
@@ -32,8 +27,10 @@ export interface RunningListener {
  * Serves /healthz /readyz /metrics at once, then connects to RabbitMQ (with backoff,
  * until connected or aborted) and consumes; resolves once consuming.
  */
-export async function start(config: ListenerConfig, deps: StartDeps): Promise<RunningListener> {
-  const { logger, signal } = deps;
+export function start(
+  config: ListenerConfig,
+  { logger, signal }: StartDeps,
+): Promise<RunningListener> {
   const metrics = createListenerMetrics();
   const retryPolicy = new RetryPolicy(config.MAX_ATTEMPTS, config.RETRY_DELAYS_MS);
   const store = new LoggerClient({
@@ -81,26 +78,16 @@ export async function start(config: ListenerConfig, deps: StartDeps): Promise<Ru
     metrics,
     routes: () => undefined,
   });
-  const server = await listen(app, config.PORT);
-  const port = portOf(server);
-  logger.info({ port }, 'listener-service health and metrics listening');
-
-  let stopping: Promise<void> | undefined;
-  const stop = () => {
-    stopping ??= (async () => {
-      await consumer.stop(config.SHUTDOWN_TIMEOUT_MS / 2);
-      await connection.close();
-      await store.close();
-      await closeHttpServer(server);
-    })();
-    return stopping;
-  };
-
-  try {
+  return ServiceResources.open(async (resources) => {
+    // Closed in reverse: consuming stops, then RabbitMQ, the logger client, and last the
+    // health server, which keeps answering while the rest drains.
+    const server = resources.add('http server', await listen(app, config.PORT), closeHttpServer);
+    resources.add('logger client', store, (client) => client.close());
+    resources.add('rabbitmq connection', connection, (amqp) => amqp.close());
+    resources.onClose('consumer', () => consumer.stop(config.SHUTDOWN_TIMEOUT_MS / 2));
+    const port = portOf(server);
+    logger.info({ port }, 'listener-service health and metrics listening');
     await connection.start(signal);
-  } catch (err) {
-    await stop();
-    throw err;
-  }
-  return { port, stop };
+    return { port, stop: () => resources.closeAll() };
+  });
 }

@@ -9,7 +9,7 @@
  *   BENCH_ENTRIES=50000 BENCH_REPEAT=9 npm run bench:reads -w logger-service
  */
 import { loadavg } from 'node:os';
-import { infra, uniqueName } from '@ms/service-kit/testing';
+import { infra, uniqueName } from '@ms/testing';
 import { MongoClient } from 'mongodb';
 import { MongoLogStore } from '../src/data/mongo-log-store';
 import type { NewLogDocument } from '../src/domain/log-store';

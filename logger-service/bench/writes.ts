@@ -8,7 +8,7 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import path from 'node:path';
-import { eventually, freePort, infra, uniqueName } from '@ms/service-kit/testing';
+import { eventually, freePort, infra, uniqueName } from '@ms/testing';
 import { MongoClient } from 'mongodb';
 import { grpcTestClient } from '../test/support/grpc-client';
 import { JsonRpcTestClient } from '../test/support/json-rpc-client';

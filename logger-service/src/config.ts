@@ -1,4 +1,5 @@
-import { commonConfigShape, envVar, z } from '@ms/service-kit';
+import { z } from 'zod';
+import { commonConfigShape, envVar } from '@ms/service-kit';
 
 /** The logger's environment; defaults are the host addresses of DESIGN.md (`make dev`). */
 export const configSchema = z

@@ -1,14 +1,15 @@
-import type { Server } from 'node:http';
 import {
-  LOG_BATCH_MAX_BYTES,
   type Logger,
   Readiness,
+  ServiceResources,
+  type StartDeps,
   closeHttpServer,
   createHttpApp,
   listen,
   portOf,
   waitForDependency,
 } from '@ms/service-kit';
+import { LOG_BATCH_MAX_BYTES } from '@ms/service-kit/contracts';
 import type { Db } from 'mongodb';
 import type { Config } from './config';
 import { createMongoClient } from './data/mongo-client';
@@ -24,12 +25,6 @@ import { logRpcHandlers } from './rpc/log-rpc-methods';
 import { RpcServer } from './rpc/rpc-server';
 
 export const SERVICE_NAME = 'logger-service';
-
-export interface StartDeps {
-  logger: Logger;
-  /** Aborting it (shutdown) stops waiting for MongoDB at start-up. */
-  signal?: AbortSignal;
-}
 
 export interface RunningLogger {
   httpPort: number;
@@ -55,7 +50,7 @@ function copyLegacyInBackground(
   };
 }
 
-export async function start(config: Config, { logger, signal }: StartDeps): Promise<RunningLogger> {
+export function start(config: Config, { logger, signal }: StartDeps): Promise<RunningLogger> {
   const client = createMongoClient({
     url: config.MONGO_URL,
     username: config.MONGO_USERNAME,
@@ -65,17 +60,9 @@ export async function start(config: Config, { logger, signal }: StartDeps): Prom
   });
   const db = client.db(config.MONGO_DB);
   const store = new MongoLogStore(db, { logger, retentionDays: config.LOG_RETENTION_DAYS });
-  // Closed in reverse order: the servers (they are added as they start), then the client.
-  const closers: (() => Promise<unknown>)[] = [() => client.close()];
-  let stopping: Promise<void> | undefined;
-  const stop = () => {
-    stopping ??= (async () => {
-      for (const close of [...closers].reverse()) await close();
-    })();
-    return stopping;
-  };
 
-  try {
+  return ServiceResources.open(async (resources) => {
+    resources.onClose('mongodb client', () => client.close());
     let legacyPending = false;
     await waitForDependency(
       'mongodb',
@@ -86,14 +73,14 @@ export async function start(config: Config, { logger, signal }: StartDeps): Prom
       },
       { logger, signal },
     );
-    if (legacyPending) closers.push(copyLegacyInBackground(db, store, logger));
+    if (legacyPending) resources.onClose('legacy copy', copyLegacyInBackground(db, store, logger));
     const retention = new RetentionTask(new MongoRetentionStore(db, store), {
       policy: { days: config.LOG_RETENTION_DAYS, maxEntries: config.LOG_RETENTION_MAX_ENTRIES },
       intervalMs: config.LOG_RETENTION_INTERVAL_MS,
       logger,
     });
     retention.start();
-    closers.push(() => retention.stop());
+    resources.onClose('retention task', () => retention.stop());
 
     const entries = new LogEntries(store, {
       logger,
@@ -114,8 +101,11 @@ export async function start(config: Config, { logger, signal }: StartDeps): Prom
       bodyLimitByPath: { '/logs/batch': LOG_BATCH_MAX_BYTES },
       routes: logRoutes(entries),
     });
-    const httpServer: Server = await listen(app, config.PORT);
-    closers.push(() => closeHttpServer(httpServer));
+    const httpServer = resources.add(
+      'http server',
+      await listen(app, config.PORT),
+      closeHttpServer,
+    );
 
     const rpcHandlers = logRpcHandlers(entries, logger);
     const rpcServer = new RpcServer({
@@ -124,19 +114,16 @@ export async function start(config: Config, { logger, signal }: StartDeps): Prom
       logger,
     });
     const rpcPort = await rpcServer.listen(config.RPC_PORT);
-    closers.push(() => rpcServer.close());
+    resources.onClose('rpc server', () => rpcServer.close());
 
     const grpcServer = await startGrpcServer(logServiceHandlers(entries, logger), config.GRPC_PORT);
-    closers.push(() => grpcServer.close());
+    resources.onClose('grpc server', () => grpcServer.close());
 
     const ports = { httpPort: portOf(httpServer), rpcPort, grpcPort: grpcServer.port };
     logger.info(
       ports,
       'logger-service listening (HTTP, RPC over TCP: JSON-RPC and Go net/rpc, gRPC)',
     );
-    return { ...ports, stop };
-  } catch (err) {
-    await stop();
-    throw err;
-  }
+    return { ...ports, stop: () => resources.closeAll() };
+  });
 }

@@ -18,7 +18,7 @@ import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { parseConfig } from '@ms/service-kit';
-import { freePort, waitUntilReady } from '@ms/service-kit/testing';
+import { freePort, waitUntilReady } from '@ms/testing';
 import nodemailer from 'nodemailer';
 import { configSchema } from '../src/config';
 import { noDelaySocket } from '../src/data/no-delay-socket';

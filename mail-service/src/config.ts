@@ -1,4 +1,5 @@
-import { commonConfigShape, envVar, z } from '@ms/service-kit';
+import { z } from 'zod';
+import { commonConfigShape, envVar } from '@ms/service-kit';
 
 /** Optional secret: unset (or empty, see parseConfig) means "no SMTP authentication". */
 const optionalString = z.string().min(1).optional();

@@ -1,6 +1,8 @@
 import {
-  type Logger,
   Readiness,
+  type RunningService,
+  ServiceResources,
+  type StartDeps,
   closeHttpServer,
   createHttpApp,
   listen,
@@ -12,64 +14,47 @@ import { MailTemplates } from './domain/mail-templates';
 import { Mailer } from './domain/mailer';
 import { sendRoute } from './http/send-route';
 
-export interface StartDeps {
-  logger: Logger;
-  /** Accepted for symmetry with the other services; nothing here waits at start-up. */
-  signal?: AbortSignal;
-}
-
-export interface RunningService {
-  port: number;
-  stop(): Promise<void>;
-}
-
 export type ServiceConfig = Omit<Config, 'LOG_LEVEL' | 'SHUTDOWN_TIMEOUT_MS'>;
 
 /**
  * Compiles the templates, creates the one pooled SMTP transport and serves HTTP. It does
  * not wait for the SMTP server: sends answer 503 and /readyz says not ready until it is up.
  */
-export async function start(config: ServiceConfig, deps: StartDeps): Promise<RunningService> {
-  const { logger } = deps;
-  const templates = await MailTemplates.load();
-  const smtp = new SmtpMailTransport({
-    host: config.MAIL_HOST,
-    port: config.MAIL_PORT,
-    encryption: config.MAIL_ENCRYPTION,
-    username: config.MAIL_USERNAME,
-    password: config.MAIL_PASSWORD,
-    clientName: config.MAIL_DOMAIN,
-    poolSize: config.MAIL_POOL_SIZE,
-    connectionTimeoutMs: config.MAIL_CONNECTION_TIMEOUT_MS,
-    greetingTimeoutMs: config.MAIL_GREETING_TIMEOUT_MS,
-    socketTimeoutMs: config.MAIL_SOCKET_TIMEOUT_MS,
-    sendTimeoutMs: config.MAIL_SEND_TIMEOUT_MS,
-  });
-  const mailer = new Mailer({
-    templates,
-    transport: smtp,
-    sender: { name: config.FROM_NAME, address: config.FROM_ADDRESS },
-  });
-  const readiness = new Readiness(logger).add('smtp', () => smtp.verify(), 3000);
-  const app = createHttpApp({
-    service: 'mail-service',
-    logger,
-    corsOrigins: config.CORS_ORIGINS,
-    readiness,
-    routes: sendRoute(mailer, logger),
-  });
-  try {
-    const server = await listen(app, config.PORT);
+export function start(config: ServiceConfig, { logger }: StartDeps): Promise<RunningService> {
+  return ServiceResources.open(async (resources) => {
+    const templates = await MailTemplates.load();
+    const smtp = resources.add(
+      'smtp pool',
+      new SmtpMailTransport({
+        host: config.MAIL_HOST,
+        port: config.MAIL_PORT,
+        encryption: config.MAIL_ENCRYPTION,
+        username: config.MAIL_USERNAME,
+        password: config.MAIL_PASSWORD,
+        clientName: config.MAIL_DOMAIN,
+        poolSize: config.MAIL_POOL_SIZE,
+        connectionTimeoutMs: config.MAIL_CONNECTION_TIMEOUT_MS,
+        greetingTimeoutMs: config.MAIL_GREETING_TIMEOUT_MS,
+        socketTimeoutMs: config.MAIL_SOCKET_TIMEOUT_MS,
+        sendTimeoutMs: config.MAIL_SEND_TIMEOUT_MS,
+      }),
+      (transport) => transport.close(),
+    );
+    const mailer = new Mailer({
+      templates,
+      transport: smtp,
+      sender: { name: config.FROM_NAME, address: config.FROM_ADDRESS },
+    });
+    const readiness = new Readiness(logger).add('smtp', () => smtp.verify(), 3000);
+    const app = createHttpApp({
+      service: 'mail-service',
+      logger,
+      corsOrigins: config.CORS_ORIGINS,
+      readiness,
+      routes: sendRoute(mailer, logger),
+    });
+    const server = resources.add('http server', await listen(app, config.PORT), closeHttpServer);
     logger.info({ port: portOf(server) }, 'mail-service listening');
-    return {
-      port: portOf(server),
-      stop: async () => {
-        await closeHttpServer(server);
-        smtp.close();
-      },
-    };
-  } catch (err) {
-    smtp.close();
-    throw err;
-  }
+    return { port: portOf(server), stop: () => resources.closeAll() };
+  });
 }

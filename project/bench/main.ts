@@ -4,7 +4,7 @@
  * prints one table and writes it to BENCHMARKS.md, then removes everything it created.
  * See project/bench/README.md for the scenarios, the references and the variables.
  */
-import { uniqueName } from '@ms/service-kit/testing';
+import { uniqueName } from '@ms/testing';
 import { type BenchOptions, loadOptions } from './options';
 import { runInfo } from './report/run-info';
 import { markdownTable } from './report/table';

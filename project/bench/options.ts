@@ -1,6 +1,7 @@
 import path from 'node:path';
-import { parseConfig, z } from '@ms/service-kit';
-import { REPO_ROOT } from '@ms/service-kit/testing';
+import { z } from 'zod';
+import { parseConfig } from '@ms/service-kit';
+import { REPO_ROOT } from '@ms/testing';
 
 /** Every scenario the harness knows, in the order it runs them. */
 export const SCENARIO_IDS = ['pipeline', 'log-http', 'log-rpc', 'log-grpc', 'auth', 'mail', 'ping'];

@@ -6,7 +6,8 @@
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { parse } from 'yaml';
-import { parseConfig, type z } from '@ms/service-kit';
+import { type z } from 'zod';
+import { parseConfig } from '@ms/service-kit';
 import { configSchema as authConfig } from '../../authentication-service/src/config';
 import { configSchema as brokerConfig } from '../../broker-service/src/config';
 import { configSchema as listenerConfig } from '../../listener-service/src/config';

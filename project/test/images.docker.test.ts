@@ -21,7 +21,7 @@ import {
   type ScratchDatabase,
   uniqueName,
   withMongo,
-} from '@ms/service-kit/testing';
+} from '@ms/testing';
 import { retryQueueName } from '../../listener-service/src/amqp/topology';
 import { configSchema as listenerConfigSchema } from '../../listener-service/src/config';
 import { containerLogTail, docker, inspect } from './support/docker';

@@ -4,8 +4,9 @@ import amqp from 'amqplib';
 import { MongoClient } from 'mongodb';
 import nodemailer from 'nodemailer';
 import { Client } from 'pg';
-import { LOGS_EXCHANGE, withTimeout } from '@ms/service-kit';
-import { eventually, infra, requireDependency, uniqueName } from '@ms/service-kit/testing';
+import { withTimeout } from '@ms/service-kit';
+import { LOGS_EXCHANGE } from '@ms/service-kit/contracts';
+import { eventually, infra, requireDependency, uniqueName } from '@ms/testing';
 
 const urls = infra();
 

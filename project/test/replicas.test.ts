@@ -17,7 +17,7 @@ import {
   uniqueName,
   deleteRabbitNames,
   withMongo,
-} from '@ms/service-kit/testing';
+} from '@ms/testing';
 import * as authConfig from '../../authentication-service/src/config';
 import { start as startAuth } from '../../authentication-service/src/service';
 import * as brokerConfig from '../../broker-service/src/config';

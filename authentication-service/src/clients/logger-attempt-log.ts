@@ -1,4 +1,5 @@
-import { JsonHttpClient, type Logger, errorSummary } from '@ms/service-kit';
+import { type Logger, errorSummary } from '@ms/service-kit';
+import { LoggerHttpApi } from '@ms/service-kit/clients';
 import type { LoginAttemptLog, LoginOutcome } from '../domain/login-attempts';
 
 export interface LoggerAttemptLogOptions {
@@ -19,7 +20,7 @@ export function describeAttempt(email: string, outcome: LoginOutcome): string {
  * a slow or dead logger costs one warning line here, never a late or failed answer.
  */
 export class LoggerServiceAttemptLog implements LoginAttemptLog {
-  private readonly client: JsonHttpClient;
+  private readonly client: LoggerHttpApi;
   private readonly inFlight = new Set<Promise<void>>();
   private readonly maxInFlight: number;
 
@@ -27,9 +28,8 @@ export class LoggerServiceAttemptLog implements LoginAttemptLog {
     options: LoggerAttemptLogOptions,
     private readonly logger: Logger,
   ) {
-    this.client = new JsonHttpClient({
+    this.client = new LoggerHttpApi({
       baseUrl: options.loggerServiceUrl,
-      serviceName: 'logger service',
       timeoutMs: options.timeoutMs,
     });
     this.maxInFlight = options.maxInFlight ?? 200;
@@ -42,7 +42,7 @@ export class LoggerServiceAttemptLog implements LoginAttemptLog {
       return;
     }
     const write = this.client
-      .post('/log', { name: LOG_ENTRY_NAME, data })
+      .write({ name: LOG_ENTRY_NAME, data })
       .then(
         () => undefined,
         (err: unknown) => {

@@ -1,6 +1,8 @@
-import { type Credentials, credentialsFields, parseInput, z } from '@ms/service-kit';
+import { z } from 'zod';
+import { parseInput } from '@ms/service-kit';
+import { type Credentials, credentialsFields } from '@ms/service-kit/contracts';
 
-export type { Credentials } from '@ms/service-kit';
+export type { Credentials } from '@ms/service-kit/contracts';
 
 export const credentialsSchema = z.object(credentialsFields, {
   required_error: 'body is required',

@@ -1,4 +1,4 @@
-import type { PublicUser } from '@ms/service-kit';
+import type { PublicUser } from '@ms/service-kit/contracts';
 
 /** A row of the users table, password hash included: never leaves the service. */
 export interface UserRecord {
@@ -13,7 +13,7 @@ export interface UserRecord {
 }
 
 /** What a client sees of a user (the design's `data` of a successful login): the contract. */
-export type { PublicUser } from '@ms/service-kit';
+export type { PublicUser } from '@ms/service-kit/contracts';
 
 export function toPublicUser(user: UserRecord): PublicUser {
   return {

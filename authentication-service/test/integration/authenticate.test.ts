@@ -1,7 +1,8 @@
 import bcrypt from 'bcryptjs';
 import request from 'supertest';
-import { eventually } from '@ms/service-kit/testing';
-import { type RunningService, start } from '../../src/service';
+import { eventually } from '@ms/testing';
+import type { RunningService } from '@ms/service-kit';
+import { start } from '../../src/service';
 import { FakeLoggerService } from '../support/fake-logger-service';
 import { silentLogger } from '../support/log-capture';
 import { testConfig } from '../support/test-config';

@@ -1,6 +1,7 @@
 import bcrypt from 'bcrypt';
 import request from 'supertest';
-import { type RunningService, start } from '../../src/service';
+import type { RunningService } from '@ms/service-kit';
+import { start } from '../../src/service';
 import { silentLogger } from '../support/log-capture';
 import { testConfig } from '../support/test-config';
 import { type TestDatabase, createTestDatabase, requirePostgres } from '../support/test-database';

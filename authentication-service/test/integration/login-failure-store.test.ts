@@ -1,6 +1,6 @@
 import type { Options } from 'express-rate-limit';
 import { Pool } from 'pg';
-import { freePort } from '@ms/service-kit/testing';
+import { freePort } from '@ms/testing';
 import { PgLoginFailureStore } from '../../src/data/login-failure-store';
 import { statements } from '../../src/data/sql';
 import { type TestDatabase, createTestDatabase, requirePostgres } from '../support/test-database';

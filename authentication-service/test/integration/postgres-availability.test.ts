@@ -1,6 +1,7 @@
 import request from 'supertest';
-import { eventually, freePort } from '@ms/service-kit/testing';
-import { type RunningService, start } from '../../src/service';
+import { eventually, freePort } from '@ms/testing';
+import type { RunningService } from '@ms/service-kit';
+import { start } from '../../src/service';
 import { silentLogger } from '../support/log-capture';
 import { TcpProxy } from '../support/tcp-proxy';
 import { testConfig } from '../support/test-config';

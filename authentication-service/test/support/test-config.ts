@@ -1,5 +1,5 @@
 import { parseConfig } from '@ms/service-kit';
-import { freePort } from '@ms/service-kit/testing';
+import { freePort } from '@ms/testing';
 import { configSchema } from '../../src/config';
 import type { ServiceConfig } from '../../src/service';
 

@@ -1,4 +1,4 @@
-import { createScratchDatabase } from '@ms/service-kit/testing';
+import { createScratchDatabase } from '@ms/testing';
 import { Pool } from 'pg';
 
 export interface TestDatabase {
@@ -9,7 +9,7 @@ export interface TestDatabase {
   drop(): Promise<void>;
 }
 
-export { requirePostgres } from '@ms/service-kit/testing';
+export { requirePostgres } from '@ms/testing';
 
 /** A database of its own for one test file, so test files can run in parallel. */
 export async function createTestDatabase(prefix = 'auth_test'): Promise<TestDatabase> {

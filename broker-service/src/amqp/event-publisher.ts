@@ -1,19 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import type { ConfirmChannel, ConsumeMessage } from 'amqplib';
 import {
-  AmqpConnection,
-  type AmqpChannelModel,
-  type LogEntry,
-  type LogSeverity,
   type Logger,
   REQUEST_ID_HEADER,
   UnavailableError,
   currentRequestId,
-  declareLogsExchange,
   errorSummary,
-  routingKeyFor,
   withTimeout,
 } from '@ms/service-kit';
+import { type LogEntry, type LogSeverity, routingKeyFor } from '@ms/service-kit/contracts';
+import { AmqpConnection, type AmqpChannelModel, declareLogsExchange } from '@ms/service-kit/amqp';
 import type { EventPublisher } from '../domain/ports';
 
 export interface AmqpEventPublisherOptions {

@@ -1,9 +1,5 @@
-import {
-  JsonHttpClient,
-  type JsonHttpClientOptions,
-  UpstreamError,
-  loginReplyUserSchema,
-} from '@ms/service-kit';
+import { JsonHttpClient, type JsonHttpClientOptions, UpstreamError } from '@ms/service-kit';
+import { loginReplyUserSchema } from '@ms/service-kit/contracts';
 import type { AuthService, Credentials, User } from '../domain/ports';
 
 /** The authentication service over HTTP: POST /authenticate. 401 and 429 pass through. */

@@ -1,13 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import {
-  type LogBatchResult,
-  type LogEntry,
   type Logger,
   ValidationError,
   WriteCoalescer,
   currentRequestId,
   runWithRequestId,
 } from '@ms/service-kit';
+import { type LogBatchResult, type LogEntry } from '@ms/service-kit/contracts';
 import type { LogWriter } from '../domain/ports';
 
 /** A transport to the logger that can write one entry or many in one call. */

@@ -1,51 +1,33 @@
-import {
-  JsonHttpClient,
-  type JsonHttpClientOptions,
-  type LogBatchResponse,
-  type LogBatchResult,
-  type LogEntry,
-  type StoredLogEntry,
-  UpstreamError,
-  isLogBatchResultList,
-} from '@ms/service-kit';
+import { type LogBatchResult, type LogEntry, type StoredLogEntry } from '@ms/service-kit/contracts';
+import { LoggerHttpApi, type LoggerHttpApiOptions } from '@ms/service-kit/clients';
 import type { LogQuery, LogReader } from '../domain/ports';
 import type { BatchCapableLogWriter } from './coalescing-log-writer';
 
 /**
- * The logger over HTTP: POST /log (the `via: "http"` transport), POST /logs/batch (many
- * concurrent writes in one call, see CoalescingLogWriter) and GET /logs.
+ * The logger over HTTP, as the broker's ports see it: the `via: "http"` transport (POST
+ * /log), batch writes for the CoalescingLogWriter (POST /logs/batch) and GET /logs.
  */
 export class LoggerHttpClient implements BatchCapableLogWriter, LogReader {
-  private readonly http: JsonHttpClient;
+  private readonly api: LoggerHttpApi;
 
-  constructor(options: Omit<JsonHttpClientOptions, 'serviceName'>) {
-    this.http = new JsonHttpClient({ ...options, serviceName: 'logger service' });
+  constructor(options: LoggerHttpApiOptions) {
+    this.api = new LoggerHttpApi(options);
   }
 
   async write(entry: LogEntry): Promise<string> {
-    await this.http.post('/log', entry);
+    await this.api.write(entry);
     return 'logged';
   }
 
-  async writeMany(entries: LogEntry[]): Promise<LogBatchResult[]> {
-    const answer = await this.http.post<LogBatchResponse>('/logs/batch', { entries });
-    const results = answer.data?.results;
-    if (!isLogBatchResultList(results, entries.length)) {
-      throw new UpstreamError('logger service sent an invalid response');
-    }
-    return results;
+  writeMany(entries: LogEntry[]): Promise<LogBatchResult[]> {
+    return this.api.writeBatch(entries);
   }
 
-  async list(query: LogQuery): Promise<StoredLogEntry[]> {
-    const params = new URLSearchParams();
-    if (query.limit !== undefined) params.set('limit', String(query.limit));
-    if (query.name !== undefined) params.set('name', query.name);
-    const search = params.size > 0 ? `?${params.toString()}` : '';
-    const answer = await this.http.get<StoredLogEntry[]>(`/logs${search}`);
-    return answer.data ?? [];
+  list(query: LogQuery): Promise<StoredLogEntry[]> {
+    return this.api.list(query);
   }
 
   close(): Promise<void> {
-    return this.http.close();
+    return this.api.close();
   }
 }

@@ -1,10 +1,5 @@
-import {
-  AppError,
-  type LogEntry,
-  type Logger,
-  currentRequestId,
-  errorSummary,
-} from '@ms/service-kit';
+import { AppError, type Logger, currentRequestId, errorSummary } from '@ms/service-kit';
+import { type LogEntry } from '@ms/service-kit/contracts';
 import type {
   AuthService,
   Credentials,

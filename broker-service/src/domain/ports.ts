@@ -4,11 +4,11 @@ import type {
   MailMessage,
   LoginReplyUser,
   StoredLogEntry,
-} from '@ms/service-kit';
+} from '@ms/service-kit/contracts';
 
 /** The collaborators the broker routes to; each is one long-lived client made at start-up. */
 
-export type { Credentials, MailMessage } from '@ms/service-kit';
+export type { Credentials, MailMessage } from '@ms/service-kit/contracts';
 
 /** A user as an authentication service returns it: an id and an email at least, never a password. */
 export type User = LoginReplyUser;

@@ -1,19 +1,20 @@
 import * as grpc from '@grpc/grpc-js';
 import {
-  type LogBatchResponse__Output,
-  type LogBatchResult,
-  type LogBatchResult__Output,
-  type LogEntry,
-  type LogResponse__Output,
-  type LogServiceClient,
   REQUEST_ID_HEADER,
   TimeoutError,
   UnavailableError,
   UpstreamError,
   ValidationError,
   currentRequestId,
-  loadLogsPackage,
 } from '@ms/service-kit';
+import { type LogBatchResult, type LogEntry } from '@ms/service-kit/contracts';
+import {
+  type LogBatchResponse__Output,
+  type LogBatchResult__Output,
+  type LogResponse__Output,
+  type LogServiceClient,
+  loadLogsPackage,
+} from '@ms/service-kit/grpc';
 import type { BatchCapableLogWriter } from '../clients/coalescing-log-writer';
 
 export interface GrpcLogsClientOptions {

@@ -1,4 +1,5 @@
-import { credentialsFields, logEntrySchema, mailMessageFields, z } from '@ms/service-kit';
+import { z } from 'zod';
+import { credentialsFields, logEntrySchema, mailMessageFields } from '@ms/service-kit/contracts';
 import { LOG_TRANSPORTS } from '../domain/ports';
 
 const text = (max: number) =>

@@ -1,11 +1,11 @@
 import {
-  type LogEntry,
   TimeoutError,
   UnavailableError,
   UpstreamError,
   ValidationError,
   currentRequestId,
 } from '@ms/service-kit';
+import { type LogEntry } from '@ms/service-kit/contracts';
 import type { LogWriter } from '../domain/ports';
 import type { JsonRpcPool } from './json-rpc-pool';
 import { RpcRemoteError } from './rpc-codecs';

@@ -1,5 +1,5 @@
 import { StringDecoder } from 'node:string_decoder';
-import { GOB_TYPE, GobRpcClientCodec, type GobStructType } from '@ms/service-kit';
+import { GOB_TYPE, GobRpcClientCodec, type GobStructType } from '@ms/service-kit/gob';
 import { JsonStreamSplitter } from './json-stream';
 
 /** How the broker speaks to the logger's RPC port: JSON-RPC 2.0, or Go's net/rpc with gob. */

@@ -1,13 +1,7 @@
 import amqp, { type Channel, type ChannelModel, type ConsumeMessage } from 'amqplib';
 import request from 'supertest';
-import { LOGS_EXCHANGE } from '@ms/service-kit';
-import {
-  eventually,
-  freePort,
-  infra,
-  requireDependency,
-  uniqueName,
-} from '@ms/service-kit/testing';
+import { LOGS_EXCHANGE } from '@ms/service-kit/contracts';
+import { eventually, freePort, infra, requireDependency, uniqueName } from '@ms/testing';
 import { startBroker } from '../support/broker-process';
 
 /** The broker's publishes on the real RabbitMQ, read back from a queue of this test's own. */

@@ -1,7 +1,7 @@
 import { createServer } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
 import request from 'supertest';
-import { freePort, infra } from '@ms/service-kit/testing';
+import { freePort, infra } from '@ms/testing';
 import { startBroker } from '../support/broker-process';
 
 /**

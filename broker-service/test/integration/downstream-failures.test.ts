@@ -1,6 +1,6 @@
 import { type Server, type Socket, createServer } from 'node:net';
 import request from 'supertest';
-import { freePort, infra } from '@ms/service-kit/testing';
+import { freePort, infra } from '@ms/testing';
 import { startBroker } from '../support/broker-process';
 
 const entry = { name: 'event', data: 'x' };

@@ -1,5 +1,5 @@
 import request from 'supertest';
-import { eventually, uniqueName } from '@ms/service-kit/testing';
+import { eventually, uniqueName } from '@ms/testing';
 import { SystemUnderTest } from '../support/system';
 
 /**

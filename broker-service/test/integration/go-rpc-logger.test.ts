@@ -8,7 +8,7 @@ import {
   requireMongo,
   uniqueName,
   withMongo,
-} from '@ms/service-kit/testing';
+} from '@ms/testing';
 import { configSchema as loggerConfigSchema } from '../../../logger-service/src/config';
 import { start as startLogger } from '../../../logger-service/src/service';
 import { captureLogs, startBroker } from '../support/broker-process';

@@ -1,6 +1,6 @@
 import { type Server, type Socket, createServer } from 'node:net';
 import { TimeoutError, UnavailableError, runWithRequestId } from '@ms/service-kit';
-import { freePort } from '@ms/service-kit/testing';
+import { freePort } from '@ms/testing';
 import { JsonRpcPool } from '../../src/rpc/json-rpc-pool';
 import { LoggerRpcClient } from '../../src/rpc/logger-rpc-client';
 import { silentLogger } from '../support/fakes';

@@ -10,7 +10,7 @@ import {
   infra,
   requirePostgres,
   type ScratchDatabase,
-} from '@ms/service-kit/testing';
+} from '@ms/testing';
 import * as auth from '../../../authentication-service/src/config';
 import { start as startAuth } from '../../../authentication-service/src/service';
 import { startBroker } from '../support/broker-process';

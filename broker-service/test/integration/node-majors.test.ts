@@ -4,7 +4,7 @@
 // Node's built-in fetch, whose bundled undici is another major. Real HTTP servers stand in
 // for the services: what is under test is the client and the runtime, not the services.
 import request from 'supertest';
-import { freePort } from '@ms/service-kit/testing';
+import { freePort } from '@ms/testing';
 import {
   type BrokerBuildProcess,
   JsonServiceStub,

@@ -4,15 +4,8 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import amqp, { type ChannelModel } from 'amqplib';
 import request from 'supertest';
-import { LOGS_EXCHANGE } from '@ms/service-kit';
-import {
-  REPO_ROOT,
-  eventually,
-  freePort,
-  infra,
-  requireDependency,
-  uniqueName,
-} from '@ms/service-kit/testing';
+import { LOGS_EXCHANGE } from '@ms/service-kit/contracts';
+import { REPO_ROOT, eventually, freePort, infra, requireDependency, uniqueName } from '@ms/testing';
 import { startBroker } from '../support/broker-process';
 
 const run = promisify(execFile);

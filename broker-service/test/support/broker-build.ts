@@ -2,7 +2,7 @@ import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { statSync } from 'node:fs';
 import { type IncomingHttpHeaders, type Server, createServer } from 'node:http';
 import path from 'node:path';
-import { eventually } from '@ms/service-kit/testing';
+import { eventually } from '@ms/testing';
 
 const REPO_ROOT = path.resolve(__dirname, '../../..');
 const BROKER_MAIN = path.join(REPO_ROOT, 'broker-service/dist/main.js');

@@ -1,5 +1,6 @@
 import type { Express } from 'express';
-import { type LogEntry, createHttpApp, createLogger } from '@ms/service-kit';
+import { createHttpApp, createLogger } from '@ms/service-kit';
+import { type LogEntry } from '@ms/service-kit/contracts';
 import { Broker } from '../../src/domain/broker';
 import type {
   AuthService,

@@ -2,7 +2,8 @@ import { Writable } from 'node:stream';
 import amqp from 'amqplib';
 
 import { Client } from 'pg';
-import { type Logger, type StoredLogEntry, createLogger, parseConfig } from '@ms/service-kit';
+import { type Logger, createLogger, parseConfig } from '@ms/service-kit';
+import { type StoredLogEntry } from '@ms/service-kit/contracts';
 import {
   infra,
   requireMailHog,
@@ -12,7 +13,7 @@ import {
   uniqueName,
   withMongo,
   withPostgresAdmin,
-} from '@ms/service-kit/testing';
+} from '@ms/testing';
 import * as auth from '../../../authentication-service/src/config';
 import { start as startAuth } from '../../../authentication-service/src/service';
 import * as listener from '../../../listener-service/src/config';

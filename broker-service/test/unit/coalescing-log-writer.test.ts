@@ -1,13 +1,12 @@
 import { Writable } from 'node:stream';
 import {
-  type LogBatchResult,
-  type LogEntry,
   UnavailableError,
   ValidationError,
   createLogger,
   currentRequestId,
   runWithRequestId,
 } from '@ms/service-kit';
+import { type LogBatchResult, type LogEntry } from '@ms/service-kit/contracts';
 import {
   type BatchCapableLogWriter,
   CoalescingLogWriter,

@@ -3,7 +3,7 @@
 // every answer checked, and every log transport's entry seen landing in the table.
 import { copyFileSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { REPO_ROOT, portAccepts } from '@ms/service-kit/testing';
+import { REPO_ROOT, portAccepts } from '@ms/testing';
 import type { Page } from 'playwright-core';
 import {
   LOG_BUTTONS,

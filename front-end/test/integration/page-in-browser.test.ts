@@ -2,7 +2,7 @@
 // chooses: payloads sent, panels, error display, HTML safety, layout. The real stack is
 // exercised by test/e2e/page.e2e.test.ts.
 import { createLogger, parseConfig } from '@ms/service-kit';
-import { freePort } from '@ms/service-kit/testing';
+import { freePort } from '@ms/testing';
 import type { Page } from 'playwright-core';
 import { configSchema } from '../../src/config';
 import { type RunningFrontEnd, start } from '../../src/service';

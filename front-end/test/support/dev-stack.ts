@@ -13,7 +13,7 @@ import {
   requirePostgres,
   requireRabbitMq,
   uniqueName,
-} from '@ms/service-kit/testing';
+} from '@ms/testing';
 import { retryQueueName } from '../../../listener-service/src/amqp/topology';
 import { configSchema as listenerConfigSchema } from '../../../listener-service/src/config';
 

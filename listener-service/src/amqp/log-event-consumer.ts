@@ -1,8 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { ConfirmChannel, ConsumeMessage } from 'amqplib';
 import {
-  type AmqpChannelModel,
-  type LogWrite,
   type Logger,
   REQUEST_ID_HEADER,
   acceptRequestId,
@@ -10,6 +8,8 @@ import {
   runWithRequestId,
   withTimeout,
 } from '@ms/service-kit';
+import { type LogWrite } from '@ms/service-kit/contracts';
+import { type AmqpChannelModel } from '@ms/service-kit/amqp';
 import { type BatchLimits, Batcher } from '../domain/batcher';
 import type { Outcome } from '../domain/outcome';
 import { parseEvent } from '../domain/parse-event';

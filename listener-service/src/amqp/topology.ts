@@ -1,5 +1,6 @@
 import type { Channel } from 'amqplib';
-import { LOG_ROUTING_KEYS, declareLogsExchange } from '@ms/service-kit';
+import { LOG_ROUTING_KEYS } from '@ms/service-kit/contracts';
+import { declareLogsExchange } from '@ms/service-kit/amqp';
 
 /** The names of everything the listener declares; tests pass unique ones. */
 export interface ListenerTopology {

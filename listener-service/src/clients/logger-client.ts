@@ -1,12 +1,6 @@
-import {
-  AppError,
-  JsonHttpClient,
-  type LogBatchResponse,
-  type LogBatchResult,
-  type LogWrite,
-  UpstreamError,
-  isLogBatchResultList,
-} from '@ms/service-kit';
+import { AppError } from '@ms/service-kit';
+import { type LogBatchResult, type LogWrite } from '@ms/service-kit/contracts';
+import { LoggerHttpApi } from '@ms/service-kit/clients';
 import { type LoggerService, RefusedBatchError } from '../domain/logger-service';
 
 /** Statuses that mean the logger refused the request itself, so sending it again cannot help. */
@@ -15,33 +9,29 @@ const REFUSED = new Set([400, 413, 415]);
 /**
  * Stores events through the logger's HTTP `POST /logs/batch` (keep-alive, with a timeout):
  * one call per batch, one result per entry. The event ids make a re-sent entry a
- * `duplicate` on the logger's side, never a second copy.
+ * `duplicate` on the logger's side, never a second copy. A broken answer is an
+ * UpstreamError: nothing is certain about the entries, so the caller retries them (safe, by
+ * event id).
  */
 export class LoggerClient implements LoggerService {
-  private readonly http: JsonHttpClient;
+  private readonly api: LoggerHttpApi;
 
   constructor(options: { baseUrl: string; timeoutMs: number }) {
-    this.http = new JsonHttpClient({ ...options, serviceName: 'logger service' });
+    this.api = new LoggerHttpApi(options);
   }
 
   close(): Promise<void> {
-    return this.http.close();
+    return this.api.close();
   }
 
   async storeBatch(entries: LogWrite[]): Promise<LogBatchResult[]> {
-    let results: unknown;
     try {
-      results = (await this.http.post<LogBatchResponse>('/logs/batch', { entries })).data?.results;
+      return await this.api.writeBatch(entries);
     } catch (err) {
       if (err instanceof AppError && REFUSED.has(err.status)) {
         throw new RefusedBatchError(err.message, { cause: err });
       }
       throw err;
     }
-    if (!isLogBatchResultList(results, entries.length)) {
-      // Nothing certain about the entries: the caller retries them (safe, by event id).
-      throw new UpstreamError('logger service sent an invalid response');
-    }
-    return results;
   }
 }

@@ -1,4 +1,4 @@
-import type { LogBatchResult, LogWrite } from '@ms/service-kit';
+import type { LogBatchResult, LogWrite } from '@ms/service-kit/contracts';
 
 /**
  * Where events end up: the logger service (a port: clients/logger-client.ts is its HTTP client). storeBatch() stores many entries in one call

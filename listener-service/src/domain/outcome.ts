@@ -1,4 +1,4 @@
-import type { LogWrite } from '@ms/service-kit';
+import type { LogWrite } from '@ms/service-kit/contracts';
 
 export type DeadLetterReason = 'invalid_json' | 'invalid_shape' | 'rejected' | 'retries_exhausted';
 

@@ -1,10 +1,5 @@
-import {
-  type LogWrite,
-  ValidationError,
-  errorSummary,
-  logWriteSchema,
-  parseInput,
-} from '@ms/service-kit';
+import { ValidationError, errorSummary, parseInput } from '@ms/service-kit';
+import { type LogWrite, logWriteSchema } from '@ms/service-kit/contracts';
 import type { DeadOutcome } from './outcome';
 
 /** One delivery of an event as the transport hands it over. */

@@ -1,4 +1,5 @@
-import { type LogBatchResult, type LogWrite, errorSummary } from '@ms/service-kit';
+import { errorSummary } from '@ms/service-kit';
+import { type LogBatchResult, type LogWrite } from '@ms/service-kit/contracts';
 import { type LoggerService, RefusedBatchError } from './logger-service';
 import type { Outcome } from './outcome';
 import type { RetryPolicy } from './retry-policy';

@@ -1,39 +1,29 @@
-import { uniqueName, eventually, requireMongo, requireRabbitMq } from '@ms/service-kit/testing';
+import { uniqueName, eventually } from '@ms/testing';
 import { DEAD_ERROR_HEADER, DEAD_REASON_HEADER } from '../../src/amqp/log-event-consumer';
-import {
-  type ListenerUnderTest,
-  listenerConfig,
-  listenerEnv,
-  metricValue,
-  startListener,
-} from '../support/listener';
+import { type ListenerUnderTest, metricValue } from '../support/listener';
+import { usePipeline } from '../support/pipeline';
 import { LoggerProxy } from '../support/logger-proxy';
-import { TestPublisher, deleteTopology } from '../support/rabbit';
-import { RealLogger } from '../support/real-logger';
 
 // The listener stores through a proxy in front of the real logger, which plays failures.
-const logger = new RealLogger();
-const env = listenerEnv({ RETRY_DELAYS_MS: '100,200,400', MAX_ATTEMPTS: '50' });
-const config = listenerConfig(env);
+const pipeline = usePipeline({
+  env: { RETRY_DELAYS_MS: '100,200,400', MAX_ATTEMPTS: '50' },
+  listeners: 0,
+});
+const { config, logger } = pipeline;
 let proxy: LoggerProxy;
 let listener: ListenerUnderTest | undefined;
-let publisher: TestPublisher;
 
 jest.setTimeout(60_000);
 
 beforeAll(async () => {
-  await requireRabbitMq();
-  await requireMongo();
-  await logger.start();
-  proxy = await LoggerProxy.start(logger.url);
-  publisher = await TestPublisher.open(config.LOGS_EXCHANGE);
+  proxy = await LoggerProxy.start(pipeline.loggerUrl);
 });
 
 beforeEach(async () => {
   proxy.mode = 'forward';
   proxy.delayMs = 0;
   proxy.rewrite = undefined;
-  listener = await startListener(listenerConfig({ ...env, LOGGER_SERVICE_URL: proxy.url }));
+  listener = await pipeline.startListener({ LOGGER_SERVICE_URL: proxy.url });
 });
 
 afterEach(async () => {
@@ -41,17 +31,12 @@ afterEach(async () => {
   listener = undefined;
 });
 
-afterAll(async () => {
-  await publisher?.close();
-  await proxy?.close();
-  await deleteTopology(config);
-  await logger.dispose();
-});
+afterAll(() => proxy?.close());
 
 /** Publishes `count` events at once (confirmed together), as a busy broker does. */
 async function publishBurst(name: string, count: number): Promise<string[]> {
   return Promise.all(
-    Array.from({ length: count }, (_, i) => publisher.publishEvent(name, `event ${i}`)),
+    Array.from({ length: count }, (_, i) => pipeline.publisher.publishEvent(name, `event ${i}`)),
   );
 }
 
@@ -79,8 +64,8 @@ it('stores a burst in batches; a poison message and an entry the logger rejects 
 
   const publishing = [
     publishBurst(name, 60),
-    publisher.publishRaw(Buffer.from(poison)),
-    publisher.publishEvent(name, refused),
+    pipeline.publisher.publishRaw(Buffer.from(poison)),
+    pipeline.publisher.publishEvent(name, refused),
     publishBurst(name, 60),
   ] as const;
   const [first, , refusedId, second] = await Promise.all(publishing);
@@ -88,10 +73,12 @@ it('stores a burst in batches; a poison message and an entry the logger rejects 
 
   await expectStoredOnce(name, good);
   const dead = await eventually(async () => {
-    const found = await publisher.drain(config.DEAD_LETTER_QUEUE);
+    const found = await pipeline.publisher.drain(config.DEAD_LETTER_QUEUE);
     return found.length > 0 && found;
   });
-  await eventually(async () => (await publisher.messageCount(config.DEAD_LETTER_QUEUE)) === 0);
+  await eventually(
+    async () => (await pipeline.publisher.messageCount(config.DEAD_LETTER_QUEUE)) === 0,
+  );
   const reasons = Object.fromEntries(
     dead.map((message) => [
       message.content.toString(),
@@ -137,7 +124,7 @@ it('retries every event of a batch whose logger call failed; none lost, none twi
   proxy.mode = 'forward';
   await expectStoredOnce(name, ids);
   await eventually(async () => (await metricValue(url, 'listener_messages_stored_total')) === 300);
-  expect(await publisher.messageCount(config.DEAD_LETTER_QUEUE)).toBe(0);
+  expect(await pipeline.publisher.messageCount(config.DEAD_LETTER_QUEUE)).toBe(0);
 });
 
 it('stores an event once when the logger stored it but its answer was lost', async () => {
@@ -160,7 +147,7 @@ it('stores an event once when the logger stored it but its answer was lost', asy
     what: 'the retried events to be acknowledged',
   });
   await expectStoredOnce(name, ids);
-  expect(await publisher.messageCount(config.DEAD_LETTER_QUEUE)).toBe(0);
+  expect(await pipeline.publisher.messageCount(config.DEAD_LETTER_QUEUE)).toBe(0);
 });
 
 it('on stop stores what it buffered and finishes batches in flight; the rest is redelivered', async () => {
@@ -179,11 +166,12 @@ it('on stop stores what it buffered and finishes batches in flight; the rest is 
   expect(storedAfterStop).toBeGreaterThanOrEqual(1000);
   await eventually(
     async () =>
-      (await publisher.messageCount(config.LISTENER_QUEUE)) === ids.length - storedAfterStop,
+      (await pipeline.publisher.messageCount(config.LISTENER_QUEUE)) ===
+      ids.length - storedAfterStop,
     { what: 'the queue to hold exactly the events not stored' },
   );
 
   proxy.delayMs = 0;
-  listener = await startListener(listenerConfig({ ...env, LOGGER_SERVICE_URL: proxy.url }));
+  listener = await pipeline.startListener({ LOGGER_SERVICE_URL: proxy.url });
   await expectStoredOnce(name, ids);
 });

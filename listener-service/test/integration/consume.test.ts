@@ -1,42 +1,19 @@
 import request from 'supertest';
-import { LOG_ROUTING_KEYS } from '@ms/service-kit';
-import { eventually, requireMongo, requireRabbitMq, uniqueName } from '@ms/service-kit/testing';
+import { LOG_ROUTING_KEYS } from '@ms/service-kit/contracts';
+import { eventually, uniqueName } from '@ms/testing';
 import { DEAD_REASON_HEADER } from '../../src/amqp/log-event-consumer';
-import {
-  type ListenerUnderTest,
-  listenerConfig,
-  listenerEnv,
-  metricValue,
-  startListener,
-} from '../support/listener';
-import { TestPublisher, deleteTopology } from '../support/rabbit';
-import { RealLogger } from '../support/real-logger';
+import { metricValue } from '../support/listener';
+import { usePipeline } from '../support/pipeline';
 
-const logger = new RealLogger();
-const env = listenerEnv({ LOG_LEVEL: 'debug' });
-const config = listenerConfig(env);
-let listener: ListenerUnderTest;
-let publisher: TestPublisher;
-
-beforeAll(async () => {
-  await requireRabbitMq();
-  await requireMongo();
-  await logger.start();
-  listener = await startListener(listenerConfig({ ...env, LOGGER_SERVICE_URL: logger.url }));
-  publisher = await TestPublisher.open(config.LOGS_EXCHANGE);
-});
-
-afterAll(async () => {
-  await listener?.stop();
-  await publisher?.close();
-  await deleteTopology(config);
-  await logger.dispose();
-});
+const pipeline = usePipeline({ env: { LOG_LEVEL: 'debug' } });
+const { config, logger } = pipeline;
 
 describe('listener with the real logger and RabbitMQ', () => {
   it('is alive and ready once consuming', async () => {
-    await request(listener.url).get('/healthz').expect(200, { error: false, message: 'alive' });
-    const ready = await request(listener.url).get('/readyz').expect(200);
+    await request(pipeline.listener.url)
+      .get('/healthz')
+      .expect(200, { error: false, message: 'alive' });
+    const ready = await request(pipeline.listener.url).get('/readyz').expect(200);
     expect(ready.body).toEqual({
       error: false,
       message: 'ready',
@@ -48,7 +25,7 @@ describe('listener with the real logger and RabbitMQ', () => {
     const name = uniqueName('routing');
     const ids: string[] = [];
     for (const routingKey of LOG_ROUTING_KEYS) {
-      ids.push(await publisher.publishEvent(name, `via ${routingKey}`, { routingKey }));
+      ids.push(await pipeline.publisher.publishEvent(name, `via ${routingKey}`, { routingKey }));
     }
 
     const entries = await eventually(async () => {
@@ -66,10 +43,10 @@ describe('listener with the real logger and RabbitMQ', () => {
 
   it('stores a redelivered event (same messageId) once', async () => {
     const name = uniqueName('duplicate');
-    const storedBefore = await metricValue(listener.url, 'listener_messages_stored_total');
-    const messageId = await publisher.publishEvent(name, 'first');
-    await publisher.publishEvent(name, 'first', { messageId });
-    const marker = await publisher.publishEvent(name, 'after');
+    const storedBefore = await metricValue(pipeline.listener.url, 'listener_messages_stored_total');
+    const messageId = await pipeline.publisher.publishEvent(name, 'first');
+    await pipeline.publisher.publishEvent(name, 'first', { messageId });
+    const marker = await pipeline.publisher.publishEvent(name, 'after');
 
     await eventually(async () =>
       (await logger.entries(name)).some((entry) => entry.event_id === marker),
@@ -77,7 +54,8 @@ describe('listener with the real logger and RabbitMQ', () => {
     // Deliveries run concurrently: wait until all three were handled (a duplicate counts).
     await eventually(
       async () =>
-        (await metricValue(listener.url, 'listener_messages_stored_total')) >= storedBefore + 3,
+        (await metricValue(pipeline.listener.url, 'listener_messages_stored_total')) >=
+        storedBefore + 3,
     );
     const entries = await logger.entries(name);
     expect(entries.filter((entry) => entry.event_id === messageId)).toHaveLength(1);
@@ -87,7 +65,7 @@ describe('listener with the real logger and RabbitMQ', () => {
   it("carries a lone event's x-request-id to the logger", async () => {
     const name = uniqueName('traced');
     const requestId = uniqueName('req');
-    await publisher.publishEvent(name, 'traced', { requestId });
+    await pipeline.publisher.publishEvent(name, 'traced', { requestId });
 
     await eventually(async () => (await logger.entries(name)).length === 1);
     const loggerLine = await eventually(() =>
@@ -96,7 +74,7 @@ describe('listener with the real logger and RabbitMQ', () => {
     expect(loggerLine).toMatchObject({ method: 'POST', status: 200 });
     // The listener writes its line once the logger's answer is back: wait for it.
     const storedLine = await eventually(() =>
-      listener.lines.find(
+      pipeline.listener.lines.find(
         (line) => line.msg === 'log event stored' && line.requestId === requestId,
       ),
     );
@@ -107,14 +85,16 @@ describe('listener with the real logger and RabbitMQ', () => {
     const name = uniqueName('traced_burst');
     const requestIds = Array.from({ length: 300 }, (_, i) => uniqueName(`req${i}`));
     await Promise.all(
-      requestIds.map((requestId, i) => publisher.publishEvent(name, `burst ${i}`, { requestId })),
+      requestIds.map((requestId, i) =>
+        pipeline.publisher.publishEvent(name, `burst ${i}`, { requestId }),
+      ),
     );
 
     await eventually(async () => (await logger.entries(name)).length === 300);
     // A batch of several has a request id of its own; the listener's line lists the
     // request ids of the events in it, the logger's access line names the batch call's.
     const batchLine = await eventually(() =>
-      listener.lines.find(
+      pipeline.listener.lines.find(
         (line) =>
           line.msg === 'log batch sent to the logger' &&
           Array.isArray(line.requestIds) &&
@@ -136,15 +116,21 @@ describe('listener with the real logger and RabbitMQ', () => {
     const notJson = uniqueName('not_json');
     const missingName = JSON.stringify({ data: uniqueName('missing_name') });
     const wrongType = JSON.stringify({ name: uniqueName('wrong_type'), data: { nested: true } });
-    const deadBefore = await metricValue(listener.url, 'listener_messages_dead_lettered_total');
-    const retriedBefore = await metricValue(listener.url, 'listener_messages_retried_total');
+    const deadBefore = await metricValue(
+      pipeline.listener.url,
+      'listener_messages_dead_lettered_total',
+    );
+    const retriedBefore = await metricValue(
+      pipeline.listener.url,
+      'listener_messages_retried_total',
+    );
 
-    const good = [await publisher.publishEvent(name, 'before')];
-    await publisher.publishRaw(Buffer.from(`{${notJson}`));
-    good.push(await publisher.publishEvent(name, 'between'));
-    await publisher.publishRaw(Buffer.from(missingName), { routingKey: 'log.ERROR' });
-    await publisher.publishRaw(Buffer.from(wrongType), { routingKey: 'log.WARNING' });
-    good.push(await publisher.publishEvent(name, 'after'));
+    const good = [await pipeline.publisher.publishEvent(name, 'before')];
+    await pipeline.publisher.publishRaw(Buffer.from(`{${notJson}`));
+    good.push(await pipeline.publisher.publishEvent(name, 'between'));
+    await pipeline.publisher.publishRaw(Buffer.from(missingName), { routingKey: 'log.ERROR' });
+    await pipeline.publisher.publishRaw(Buffer.from(wrongType), { routingKey: 'log.WARNING' });
+    good.push(await pipeline.publisher.publishEvent(name, 'after'));
 
     const entries = await eventually(async () => {
       const found = await logger.entries(name);
@@ -153,8 +139,8 @@ describe('listener with the real logger and RabbitMQ', () => {
     expect(entries.map((entry) => entry.event_id).sort()).toEqual([...good].sort());
 
     const dead = await eventually(async () => {
-      const count = await publisher.messageCount(config.DEAD_LETTER_QUEUE);
-      return count >= 3 && (await publisher.drain(config.DEAD_LETTER_QUEUE));
+      const count = await pipeline.publisher.messageCount(config.DEAD_LETTER_QUEUE);
+      return count >= 3 && (await pipeline.publisher.drain(config.DEAD_LETTER_QUEUE));
     });
     const byBody = Object.fromEntries(
       dead.map((message) => [
@@ -168,13 +154,27 @@ describe('listener with the real logger and RabbitMQ', () => {
       [wrongType]: 'invalid_shape',
     });
     // Dead-lettered at once, never retried.
-    expect(await metricValue(listener.url, 'listener_messages_retried_total')).toBe(retriedBefore);
+    expect(await metricValue(pipeline.listener.url, 'listener_messages_retried_total')).toBe(
+      retriedBefore,
+    );
     expect(
-      await metricValue(listener.url, 'listener_messages_dead_lettered_total', 'invalid_json'),
+      await metricValue(
+        pipeline.listener.url,
+        'listener_messages_dead_lettered_total',
+        'invalid_json',
+      ),
     ).toBeGreaterThanOrEqual(1);
     expect(
-      (await metricValue(listener.url, 'listener_messages_dead_lettered_total', 'invalid_json')) +
-        (await metricValue(listener.url, 'listener_messages_dead_lettered_total', 'invalid_shape')),
+      (await metricValue(
+        pipeline.listener.url,
+        'listener_messages_dead_lettered_total',
+        'invalid_json',
+      )) +
+        (await metricValue(
+          pipeline.listener.url,
+          'listener_messages_dead_lettered_total',
+          'invalid_shape',
+        )),
     ).toBe(deadBefore + 3);
     // The dead letter keeps its messageId and where it came from.
     const missing = dead.find((message) => message.content.toString() === missingName)!;
@@ -187,43 +187,48 @@ describe('listener with the real logger and RabbitMQ', () => {
   });
 
   it('counts consumed and stored events on /metrics', async () => {
-    const consumed = await metricValue(listener.url, 'listener_messages_consumed_total');
-    const stored = await metricValue(listener.url, 'listener_messages_stored_total');
+    const consumed = await metricValue(pipeline.listener.url, 'listener_messages_consumed_total');
+    const stored = await metricValue(pipeline.listener.url, 'listener_messages_stored_total');
     const name = uniqueName('counted');
 
-    await publisher.publishEvent(name, 'one');
-    await publisher.publishEvent(name, 'two');
+    await pipeline.publisher.publishEvent(name, 'one');
+    await pipeline.publisher.publishEvent(name, 'two');
     await eventually(async () => (await logger.entries(name)).length === 2);
 
     await eventually(
       async () =>
-        (await metricValue(listener.url, 'listener_messages_stored_total')) === stored + 2,
+        (await metricValue(pipeline.listener.url, 'listener_messages_stored_total')) === stored + 2,
     );
-    expect(await metricValue(listener.url, 'listener_messages_consumed_total')).toBe(consumed + 2);
-    expect(await metricValue(listener.url, 'listener_consuming')).toBe(1);
+    expect(await metricValue(pipeline.listener.url, 'listener_messages_consumed_total')).toBe(
+      consumed + 2,
+    );
+    expect(await metricValue(pipeline.listener.url, 'listener_consuming')).toBe(1);
   });
 
   it('re-declares its queue and resumes when the queue is deleted under it', async () => {
-    const setUps = () => listener.lines.filter((line) => line.msg === 'consuming log events');
+    const setUps = () =>
+      pipeline.listener.lines.filter((line) => line.msg === 'consuming log events');
     expect(setUps()).toHaveLength(1);
 
-    await publisher.deleteQueue(config.LISTENER_QUEUE);
+    await pipeline.publisher.deleteQueue(config.LISTENER_QUEUE);
 
     // RabbitMQ cancels the consumer; the listener reconnects and declares the queue again.
     await eventually(() => setUps().length === 2, {
       timeoutMs: 15_000,
       what: 'the listener to consume again',
     });
-    await request(listener.url).get('/readyz').expect(200);
+    await request(pipeline.listener.url).get('/readyz').expect(200);
     const name = uniqueName('after_redeclare');
-    const id = await publisher.publishEvent(name, 'back');
+    const id = await pipeline.publisher.publishEvent(name, 'back');
     const entries = await eventually(async () => {
       const found = await logger.entries(name);
       return found.length === 1 && found;
     });
     expect(entries[0]!.event_id).toBe(id);
     expect(
-      listener.lines.some((line) => line.msg === 'RabbitMQ cancelled the consumer; reconnecting'),
+      pipeline.listener.lines.some(
+        (line) => line.msg === 'RabbitMQ cancelled the consumer; reconnecting',
+      ),
     ).toBe(true);
   });
 });

@@ -1,23 +1,13 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import {
-  eventually,
-  freePort,
-  REPO_ROOT,
-  requireMongo,
-  requireRabbitMq,
-  uniqueName,
-} from '@ms/service-kit/testing';
-import { listenerConfig, listenerEnv } from '../support/listener';
-import { TestPublisher, deleteTopology } from '../support/rabbit';
-import { RealLogger } from '../support/real-logger';
+import { eventually, freePort, REPO_ROOT, uniqueName } from '@ms/testing';
+import { usePipeline } from '../support/pipeline';
 
 const EVENTS = 300;
-const logger = new RealLogger();
-const env = listenerEnv();
-const config = listenerConfig(env);
-let publisher: TestPublisher;
+// No listener in-process: the test runs its own, as child processes.
+const pipeline = usePipeline({ listeners: 0 });
+const { config, env, logger } = pipeline;
 const children: ChildProcess[] = [];
 
 jest.setTimeout(120_000);
@@ -61,20 +51,10 @@ function killHard(child: ChildProcess): Promise<void> {
   return exited;
 }
 
-beforeAll(async () => {
-  await requireRabbitMq();
-  await requireMongo();
-  await logger.start();
-  publisher = await TestPublisher.open(config.LOGS_EXCHANGE);
-});
-
 afterAll(async () => {
   for (const child of children) {
     if (child.exitCode === null && child.signalCode === null) await killHard(child);
   }
-  await publisher?.close();
-  await deleteTopology(config);
-  await logger.dispose();
 });
 
 it('loses nothing when the listener is killed mid-stream and started again', async () => {
@@ -84,7 +64,7 @@ it('loses nothing when the listener is killed mid-stream and started again', asy
   const ids: string[] = [];
   const publishing = (async () => {
     for (let i = 0; i < EVENTS; i++) {
-      ids.push(await publisher.publishEvent(name, `event ${i}`));
+      ids.push(await pipeline.publisher.publishEvent(name, `event ${i}`));
       await sleep(5); // a steady stream, so that the kill lands in the middle of it
     }
   })();
@@ -113,5 +93,5 @@ it('loses nothing when the listener is killed mid-stream and started again', asy
   expect(storedWhileDown).toBeLessThan(EVENTS);
   expect(entries).toHaveLength(EVENTS);
   expect(new Set(entries.map((entry) => entry.event_id))).toEqual(new Set(ids));
-  expect(await publisher.messageCount(config.DEAD_LETTER_QUEUE)).toBe(0);
+  expect(await pipeline.publisher.messageCount(config.DEAD_LETTER_QUEUE)).toBe(0);
 });

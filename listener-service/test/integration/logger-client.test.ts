@@ -1,5 +1,5 @@
 import { UnavailableError } from '@ms/service-kit';
-import { requireMongo, uniqueName } from '@ms/service-kit/testing';
+import { requireMongo, uniqueName } from '@ms/testing';
 import { LoggerClient } from '../../src/clients/logger-client';
 import { RefusedBatchError } from '../../src/domain/logger-service';
 import { RealLogger } from '../support/real-logger';

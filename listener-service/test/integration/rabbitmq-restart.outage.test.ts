@@ -2,47 +2,22 @@
 import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import {
-  eventually,
-  REPO_ROOT,
-  requireMongo,
-  requireRabbitMq,
-  uniqueName,
-} from '@ms/service-kit/testing';
-import {
-  type ListenerUnderTest,
-  listenerConfig,
-  listenerEnv,
-  metricValue,
-  startListener,
-} from '../support/listener';
-import { TestPublisher, deleteTopology } from '../support/rabbit';
-import { RealLogger } from '../support/real-logger';
+import { eventually, REPO_ROOT, uniqueName } from '@ms/testing';
+import { metricValue } from '../support/listener';
+import { usePipeline } from '../support/pipeline';
+import { TestPublisher } from '../support/rabbit';
 
 const run = promisify(execFile);
 const rabbitmq = (command: 'restart' | 'start') =>
   run('bash', [path.join(REPO_ROOT, 'project/infra/rabbitmq.sh'), command], { timeout: 120_000 });
 
-const logger = new RealLogger();
-const env = listenerEnv();
-const config = listenerConfig(env);
-let listener: ListenerUnderTest;
+const pipeline = usePipeline({
+  // leave RabbitMQ running even if the test failed half-way
+  beforeCleanUp: () => rabbitmq('start'),
+});
+const { config, logger } = pipeline;
 
 jest.setTimeout(180_000);
-
-beforeAll(async () => {
-  await requireRabbitMq();
-  await requireMongo();
-  await logger.start();
-  listener = await startListener(listenerConfig({ ...env, LOGGER_SERVICE_URL: logger.url }));
-});
-
-afterAll(async () => {
-  await rabbitmq('start'); // leave RabbitMQ running even if the test failed half-way
-  await listener?.stop();
-  await deleteTopology(config);
-  await logger.dispose();
-});
 
 it('resumes by itself after RabbitMQ restarts, losing none of the queued events', async () => {
   const name = uniqueName('rabbit_restart');
@@ -58,14 +33,14 @@ it('resumes by itself after RabbitMQ restarts, losing none of the queued events'
 
   const readiness: number[] = [];
   const polling = setInterval(() => {
-    fetch(`${listener.url}/readyz`)
+    fetch(`${pipeline.listener.url}/readyz`)
       .then((response) => readiness.push(response.status))
       .catch(() => readiness.push(0));
   }, 100);
   try {
     await rabbitmq('restart');
     await logger.start();
-    await eventually(async () => (await fetch(`${listener.url}/readyz`)).status === 200, {
+    await eventually(async () => (await fetch(`${pipeline.listener.url}/readyz`)).status === 200, {
       timeoutMs: 60_000,
       what: 'the listener to consume again',
     });
@@ -74,11 +49,11 @@ it('resumes by itself after RabbitMQ restarts, losing none of the queued events'
   }
   // It noticed the outage (not ready while RabbitMQ was down) and got over it alone.
   expect(readiness).toContain(503);
-  expect(listener.lines.some((line) => line.msg === 'RabbitMQ connection lost; reconnecting')).toBe(
-    true,
-  );
   expect(
-    listener.lines.filter((line) => line.msg === 'consuming log events').length,
+    pipeline.listener.lines.some((line) => line.msg === 'RabbitMQ connection lost; reconnecting'),
+  ).toBe(true);
+  expect(
+    pipeline.listener.lines.filter((line) => line.msg === 'consuming log events').length,
   ).toBeGreaterThanOrEqual(2);
 
   const after = await TestPublisher.open(config.LOGS_EXCHANGE);
@@ -96,7 +71,7 @@ it('resumes by itself after RabbitMQ restarts, losing none of the queued events'
     );
     expect(entries).toHaveLength(22);
     expect(await after.messageCount(config.DEAD_LETTER_QUEUE)).toBe(0);
-    expect(await metricValue(listener.url, 'listener_consuming')).toBe(1);
+    expect(await metricValue(pipeline.listener.url, 'listener_consuming')).toBe(1);
   } finally {
     await after.close();
   }

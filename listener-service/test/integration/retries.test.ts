@@ -1,44 +1,25 @@
 import request from 'supertest';
-import { eventually, freePort, requireRabbitMq, uniqueName } from '@ms/service-kit/testing';
+import { eventually, uniqueName } from '@ms/testing';
 import { ATTEMPTS_HEADER, DEAD_REASON_HEADER } from '../../src/amqp/log-event-consumer';
 import { retryQueueName } from '../../src/amqp/topology';
-import {
-  type ListenerUnderTest,
-  listenerConfig,
-  listenerEnv,
-  metricValue,
-  startListener,
-} from '../support/listener';
-import { TestPublisher, deleteTopology } from '../support/rabbit';
+import { metricValue } from '../support/listener';
+import { usePipeline } from '../support/pipeline';
 
 // The logger is down for the whole file: nothing listens on its port.
-const env = listenerEnv({ MAX_ATTEMPTS: '3', RETRY_DELAYS_MS: '100,300' });
-const config = listenerConfig(env);
-let listener: ListenerUnderTest;
-let publisher: TestPublisher;
-
-beforeAll(async () => {
-  await requireRabbitMq();
-  listener = await startListener(
-    listenerConfig({ ...env, LOGGER_SERVICE_URL: `http://127.0.0.1:${await freePort()}` }),
-  );
-  publisher = await TestPublisher.open(config.LOGS_EXCHANGE);
+const pipeline = usePipeline({
+  env: { MAX_ATTEMPTS: '3', RETRY_DELAYS_MS: '100,300' },
+  withLogger: false,
 });
-
-afterAll(async () => {
-  await listener?.stop();
-  await publisher?.close();
-  await deleteTopology(config);
-});
+const { config } = pipeline;
 
 it('retries a failing event with growing delays, then dead-letters it with its attempt count', async () => {
   const name = uniqueName('unstorable');
-  const messageId = await publisher.publishEvent(name, 'logger is down', {
+  const messageId = await pipeline.publisher.publishEvent(name, 'logger is down', {
     routingKey: 'log.WARNING',
   });
 
   const [dead] = await eventually(async () => {
-    const messages = await publisher.drain(config.DEAD_LETTER_QUEUE);
+    const messages = await pipeline.publisher.drain(config.DEAD_LETTER_QUEUE);
     return messages.length > 0 && messages;
   });
 
@@ -54,13 +35,17 @@ it('retries a failing event with growing delays, then dead-letters it with its a
     'logger service unavailable',
   );
   // Exactly MAX_ATTEMPTS deliveries: bounded, not a requeue loop.
-  expect(await metricValue(listener.url, 'listener_messages_consumed_total')).toBe(3);
-  expect(await metricValue(listener.url, 'listener_messages_retried_total')).toBe(2);
+  expect(await metricValue(pipeline.listener.url, 'listener_messages_consumed_total')).toBe(3);
+  expect(await metricValue(pipeline.listener.url, 'listener_messages_retried_total')).toBe(2);
   expect(
-    await metricValue(listener.url, 'listener_messages_dead_lettered_total', 'retries_exhausted'),
+    await metricValue(
+      pipeline.listener.url,
+      'listener_messages_dead_lettered_total',
+      'retries_exhausted',
+    ),
   ).toBe(1);
   // Each retry waited in the retry queue of a longer delay.
-  const retries = listener.lines.filter(
+  const retries = pipeline.listener.lines.filter(
     (line) => line.messageId === messageId && 'delayMs' in line,
   );
   expect(retries.map((line) => [line.attempt, line.delayMs])).toEqual([
@@ -68,19 +53,22 @@ it('retries a failing event with growing delays, then dead-letters it with its a
     [2, 300],
   ]);
   // A dead logger does not make the listener unready: it still consumes.
-  await request(listener.url).get('/readyz').expect(200);
+  await request(pipeline.listener.url).get('/readyz').expect(200);
 });
 
 it('loses nothing when its retry queue was deleted: reconnects, re-declares, retries', async () => {
   const name = uniqueName('retry_queue_gone');
-  const deadBefore = await metricValue(listener.url, 'listener_messages_dead_lettered_total');
-  await publisher.deleteQueue(retryQueueName(config.LISTENER_QUEUE, 100));
+  const deadBefore = await metricValue(
+    pipeline.listener.url,
+    'listener_messages_dead_lettered_total',
+  );
+  await pipeline.publisher.deleteQueue(retryQueueName(config.LISTENER_QUEUE, 100));
 
-  const messageId = await publisher.publishEvent(name, 'copy is unroutable at first');
+  const messageId = await pipeline.publisher.publishEvent(name, 'copy is unroutable at first');
 
   const [dead] = await eventually(
     async () => {
-      const messages = await publisher.drain(config.DEAD_LETTER_QUEUE);
+      const messages = await pipeline.publisher.drain(config.DEAD_LETTER_QUEUE);
       return messages.length > 0 && messages;
     },
     { timeoutMs: 20_000, what: 'the event to be retried and dead-lettered' },
@@ -90,11 +78,11 @@ it('loses nothing when its retry queue was deleted: reconnects, re-declares, ret
     [DEAD_REASON_HEADER]: 'retries_exhausted',
     [ATTEMPTS_HEADER]: 2,
   });
-  expect(await metricValue(listener.url, 'listener_messages_dead_lettered_total')).toBe(
+  expect(await metricValue(pipeline.listener.url, 'listener_messages_dead_lettered_total')).toBe(
     deadBefore + 1,
   );
   expect(
-    listener.lines.some(
+    pipeline.listener.lines.some(
       (line) =>
         line.msg === 'could not settle a log event; reconnecting, it will be redelivered' &&
         String(line.err).includes('no queue took the copy'),

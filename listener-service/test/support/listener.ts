@@ -1,6 +1,6 @@
 import { Writable } from 'node:stream';
 import { createLogger, parseConfig } from '@ms/service-kit';
-import { infra, uniqueName } from '@ms/service-kit/testing';
+import { infra, uniqueName } from '@ms/testing';
 import { type ListenerConfig, configSchema } from '../../src/config';
 import { type RunningListener, start } from '../../src/service';
 

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import amqp, { type ChannelModel, type ConfirmChannel, type GetMessage } from 'amqplib';
-import { declareLogsExchange } from '@ms/service-kit';
-import { infra } from '@ms/service-kit/testing';
+import { declareLogsExchange } from '@ms/service-kit/amqp';
+import { infra } from '@ms/testing';
 import { retryQueueName } from '../../src/amqp/topology';
 
 export interface PublishOptions {

@@ -1,7 +1,8 @@
 import { Writable } from 'node:stream';
 import { MongoClient } from 'mongodb';
-import { type StoredLogEntry, createLogger, parseConfig } from '@ms/service-kit';
-import { infra, uniqueName } from '@ms/service-kit/testing';
+import { createLogger, parseConfig } from '@ms/service-kit';
+import { type StoredLogEntry } from '@ms/service-kit/contracts';
+import { infra, uniqueName } from '@ms/testing';
 import { configSchema as loggerConfigSchema } from '../../../logger-service/src/config';
 import { LOGS_COLLECTION } from '../../../logger-service/src/data/mongo-log-store';
 import { type RunningLogger, start as startLogger } from '../../../logger-service/src/service';

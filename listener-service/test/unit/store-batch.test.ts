@@ -1,9 +1,5 @@
-import {
-  type LogBatchResult,
-  type LogWrite,
-  TimeoutError,
-  UnavailableError,
-} from '@ms/service-kit';
+import { TimeoutError, UnavailableError } from '@ms/service-kit';
+import { type LogBatchResult, type LogWrite } from '@ms/service-kit/contracts';
 import { type LoggerService, RefusedBatchError } from '../../src/domain/logger-service';
 import { RetryPolicy } from '../../src/domain/retry-policy';
 import { type PendingEntry, storeBatch } from '../../src/domain/store-batch';

@@ -1,19 +1,21 @@
 import { randomUUID } from 'node:crypto';
+import { z } from 'zod';
+import {
+  type Logger,
+  NotFoundError,
+  ValidationError,
+  WriteCoalescer,
+  type WriteCoalescerOptions,
+  parseInput,
+  withTimeout,
+} from '@ms/service-kit';
 import {
   LOG_NAME_MAX_LENGTH,
   type LogBatchResult,
   type LogWrite,
-  type Logger,
-  NotFoundError,
   type StoredLogEntry,
-  ValidationError,
-  WriteCoalescer,
-  type WriteCoalescerOptions,
   logWriteSchema,
-  parseInput,
-  withTimeout,
-  z,
-} from '@ms/service-kit';
+} from '@ms/service-kit/contracts';
 import type { InsertOutcome, LogDocument, LogStore, NewLogDocument } from './log-store';
 
 export const LIST_LIMIT_DEFAULT = 50;

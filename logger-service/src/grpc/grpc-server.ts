@@ -1,5 +1,6 @@
 import * as grpc from '@grpc/grpc-js';
-import { LOG_BATCH_MAX_BYTES, type LogServiceHandlers, loadLogsPackage } from '@ms/service-kit';
+import { LOG_BATCH_MAX_BYTES } from '@ms/service-kit/contracts';
+import { type LogServiceHandlers, loadLogsPackage } from '@ms/service-kit/grpc';
 import { HealthImplementation } from 'grpc-health-check';
 
 export const LOG_SERVICE_NAME = 'logs.LogService';

@@ -1,6 +1,5 @@
 import * as grpc from '@grpc/grpc-js';
 import {
-  type LogServiceHandlers,
   type Logger,
   REQUEST_ID_HEADER,
   TimeoutError,
@@ -8,10 +7,11 @@ import {
   ValidationError,
   acceptRequestId,
   errorSummary,
-  logBatchRequestSchema,
   parseInput,
   runWithRequestId,
 } from '@ms/service-kit';
+import { logBatchRequestSchema } from '@ms/service-kit/contracts';
+import { type LogServiceHandlers } from '@ms/service-kit/grpc';
 import type { LogEntries } from '../domain/log-entries';
 
 /** What WriteLog answers, as in the Go original. */

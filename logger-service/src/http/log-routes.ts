@@ -1,12 +1,11 @@
 import {
   type HttpAppOptions,
-  type LogBatchResponse,
   ValidationError,
-  logBatchRequestSchema,
   parseInput,
   sendAccepted,
   sendOk,
 } from '@ms/service-kit';
+import { type LogBatchResponse, logBatchRequestSchema } from '@ms/service-kit/contracts';
 import { type LogEntries, batchSummary } from '../domain/log-entries';
 
 /** HTTP adapter: hand the input to the domain, answer with the envelope; errors go to the kit's handler. */

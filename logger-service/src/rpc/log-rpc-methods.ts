@@ -1,12 +1,11 @@
 import {
-  type GobRpcRequest,
-  type GobValue,
   type Logger,
   ValidationError,
   acceptRequestId,
   errorSummary,
   runWithRequestId,
 } from '@ms/service-kit';
+import { type GobRpcRequest, type GobValue } from '@ms/service-kit/gob';
 import { type JSONRPCRequestLike, type RequestParamsLike, Server } from 'jayson/promise';
 import type { LogEntries } from '../domain/log-entries';
 import { RPC_ERROR, type RpcError, errorResponse, toRpcError } from './rpc-errors';

@@ -1,12 +1,6 @@
 import { type Server, type Socket, createServer } from 'node:net';
-import {
-  GobError,
-  type GobRpcRequest,
-  GobRpcServerCodec,
-  type Logger,
-  errorSummary,
-  portOf,
-} from '@ms/service-kit';
+import { type Logger, errorSummary, portOf } from '@ms/service-kit';
+import { GobError, type GobRpcRequest, GobRpcServerCodec } from '@ms/service-kit/gob';
 import { type RpcWireProtocol, sniffProtocol } from './protocol-sniffer';
 import { RPC_ERROR, errorResponse } from './rpc-errors';
 

@@ -1,6 +1,6 @@
 import * as grpc from '@grpc/grpc-js';
-import { LOG_BATCH_MAX_ENTRIES, type StoredLogEntry } from '@ms/service-kit';
-import { uniqueName } from '@ms/service-kit/testing';
+import { LOG_BATCH_MAX_ENTRIES, type StoredLogEntry } from '@ms/service-kit/contracts';
+import { uniqueName } from '@ms/testing';
 import request from 'supertest';
 import { type GrpcTestClient, grpcTestClient } from '../support/grpc-client';
 import { useLoggerWithDatabase } from '../support/logger-under-test';

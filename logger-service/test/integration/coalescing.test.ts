@@ -1,4 +1,4 @@
-import { infra, requireMongo, uniqueName } from '@ms/service-kit/testing';
+import { infra, requireMongo, uniqueName } from '@ms/testing';
 import { type Db, MongoClient } from 'mongodb';
 import { MongoLogStore } from '../../src/data/mongo-log-store';
 import { LogEntries } from '../../src/domain/log-entries';

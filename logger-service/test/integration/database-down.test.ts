@@ -1,10 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import {
-  eventually,
-  ferretDbProcess,
-  requireDependency,
-  uniqueName,
-} from '@ms/service-kit/testing';
+import { eventually, ferretDbProcess, requireDependency, uniqueName } from '@ms/testing';
 import request from 'supertest';
 import { JsonRpcTestClient } from '../support/json-rpc-client';
 import { type GrpcTestClient, grpcOutcome, grpcTestClient } from '../support/grpc-client';

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import path from 'node:path';
 
-import { goRpcCall, goRpcPeerBinary, uniqueName } from '@ms/service-kit/testing';
+import { goRpcCall, goRpcPeerBinary, uniqueName } from '@ms/testing';
 import { JsonRpcTestClient } from '../support/json-rpc-client';
 import { useLoggerWithDatabase } from '../support/logger-under-test';
 
@@ -81,10 +81,7 @@ it('serves Go gob, Go jsonrpc and JSON-RPC 2.0 clients at the same time', async 
 
 it('closes a connection sending a bad gob stream, with a log line, while a Go client keeps working', async () => {
   const goClientStream = readFileSync(
-    path.join(
-      __dirname,
-      '../../../packages/service-kit/test/fixtures/go-rpc-peer/streams/gob-client-to-server.bin',
-    ),
+    path.join(__dirname, '../../../packages/testing/go-rpc-peer/streams/gob-client-to-server.bin'),
   );
   const requestDefinition = goClientStream.subarray(0, 1 + goClientStream[0]!);
   const name = uniqueName('go_beside_bad');

@@ -1,8 +1,8 @@
 import { connect } from 'node:net';
 import * as grpc from '@grpc/grpc-js';
 import * as protoLoader from '@grpc/proto-loader';
-import { LOG_NAME_MAX_LENGTH, type StoredLogEntry } from '@ms/service-kit';
-import { uniqueName } from '@ms/service-kit/testing';
+import { LOG_NAME_MAX_LENGTH, type StoredLogEntry } from '@ms/service-kit/contracts';
+import { uniqueName } from '@ms/testing';
 import { protoPath as healthProtoPath } from 'grpc-health-check';
 
 import request from 'supertest';

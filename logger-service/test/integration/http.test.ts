@@ -1,5 +1,9 @@
-import { LOG_DATA_MAX_BYTES, LOG_NAME_MAX_LENGTH, type StoredLogEntry } from '@ms/service-kit';
-import { uniqueName } from '@ms/service-kit/testing';
+import {
+  LOG_DATA_MAX_BYTES,
+  LOG_NAME_MAX_LENGTH,
+  type StoredLogEntry,
+} from '@ms/service-kit/contracts';
+import { uniqueName } from '@ms/testing';
 
 import request from 'supertest';
 import { useLoggerWithDatabase } from '../support/logger-under-test';

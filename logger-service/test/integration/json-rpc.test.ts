@@ -1,6 +1,6 @@
 import { connect } from 'node:net';
-import { LOG_NAME_MAX_LENGTH, type StoredLogEntry } from '@ms/service-kit';
-import { uniqueName } from '@ms/service-kit/testing';
+import { LOG_NAME_MAX_LENGTH, type StoredLogEntry } from '@ms/service-kit/contracts';
+import { uniqueName } from '@ms/testing';
 
 import request from 'supertest';
 import { JsonRpcTestClient } from '../support/json-rpc-client';

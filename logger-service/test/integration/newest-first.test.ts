@@ -1,5 +1,5 @@
-import type { StoredLogEntry } from '@ms/service-kit';
-import { eventually, infra, requireMongo, uniqueName } from '@ms/service-kit/testing';
+import type { StoredLogEntry } from '@ms/service-kit/contracts';
+import { eventually, infra, requireMongo, uniqueName } from '@ms/testing';
 import { type Db, MongoClient, ObjectId } from 'mongodb';
 import request from 'supertest';
 import { LEGACY_COLLECTION } from '../../src/data/legacy-migration';

@@ -1,5 +1,5 @@
 import { createLogger } from '@ms/service-kit';
-import { eventually, infra, requireMongo, uniqueName } from '@ms/service-kit/testing';
+import { eventually, infra, requireMongo, uniqueName } from '@ms/testing';
 import { type Db, MongoClient } from 'mongodb';
 import { globalHeadId } from '../../src/data/log-layout';
 import { LOGS_COLLECTION, MongoLogStore } from '../../src/data/mongo-log-store';

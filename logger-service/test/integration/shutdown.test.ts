@@ -1,4 +1,4 @@
-import { portAccepts, requireMongo, uniqueName } from '@ms/service-kit/testing';
+import { portAccepts, requireMongo, uniqueName } from '@ms/testing';
 
 import { grpcOutcome, grpcTestClient } from '../support/grpc-client';
 import { JsonRpcTestClient } from '../support/json-rpc-client';

@@ -4,7 +4,7 @@ import {
   type LogResponse__Output,
   type LogServiceClient,
   loadLogsPackage,
-} from '@ms/service-kit';
+} from '@ms/service-kit/grpc';
 
 type WriteLogsCall = LogServiceClient['WriteLogs'];
 export type LogBatchRequest = Parameters<WriteLogsCall>[0];

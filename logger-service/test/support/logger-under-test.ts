@@ -1,6 +1,6 @@
 import { Writable } from 'node:stream';
 import { type Logger, createLogger, parseConfig } from '@ms/service-kit';
-import { infra, requireMongo, uniqueName } from '@ms/service-kit/testing';
+import { infra, requireMongo, uniqueName } from '@ms/testing';
 import { type Db, MongoClient } from 'mongodb';
 import { type Config, configSchema } from '../../src/config';
 import { LOGS_COLLECTION } from '../../src/data/mongo-log-store';

@@ -1,10 +1,5 @@
-import {
-  LOG_DATA_MAX_BYTES,
-  NotFoundError,
-  TimeoutError,
-  UnavailableError,
-  ValidationError,
-} from '@ms/service-kit';
+import { NotFoundError, TimeoutError, UnavailableError, ValidationError } from '@ms/service-kit';
+import { LOG_DATA_MAX_BYTES } from '@ms/service-kit/contracts';
 import { LogEntries, batchSummary } from '../../src/domain/log-entries';
 import { InMemoryLogStore, unavailable } from '../support/in-memory-log-store';
 

@@ -1,11 +1,7 @@
 import * as grpc from '@grpc/grpc-js';
-import {
-  LOG_BATCH_MAX_ENTRIES,
-  type LogRequest__Output,
-  type LogServiceHandlers,
-  TimeoutError,
-  createLogger,
-} from '@ms/service-kit';
+import { TimeoutError, createLogger } from '@ms/service-kit';
+import { LOG_BATCH_MAX_ENTRIES } from '@ms/service-kit/contracts';
+import { type LogRequest__Output, type LogServiceHandlers } from '@ms/service-kit/grpc';
 import { LogEntries } from '../../src/domain/log-entries';
 import { logServiceHandlers } from '../../src/grpc/log-grpc-service';
 import { InMemoryLogStore, unavailable } from '../support/in-memory-log-store';

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { GOB_TYPE, type GobRpcRequest, createLogger } from '@ms/service-kit';
+import { createLogger } from '@ms/service-kit';
+import { GOB_TYPE, type GobRpcRequest } from '@ms/service-kit/gob';
 import { LogEntries } from '../../src/domain/log-entries';
 import { logRpcHandlers } from '../../src/rpc/log-rpc-methods';
 import { InMemoryLogStore, unavailable } from '../support/in-memory-log-store';
@@ -110,10 +111,7 @@ describe('JSON-RPC methods', () => {
 });
 
 // What Go's net/rpc/jsonrpc client sent and Go's server answered (go-rpc-peer record).
-const goStreams = path.join(
-  __dirname,
-  '../../../packages/service-kit/test/fixtures/go-rpc-peer/streams',
-);
+const goStreams = path.join(__dirname, '../../../packages/testing/go-rpc-peer/streams');
 const goLines = (file: string) =>
   readFileSync(path.join(goStreams, file), 'utf8').split('\n').filter(Boolean);
 

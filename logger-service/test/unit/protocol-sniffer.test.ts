@@ -3,10 +3,7 @@ import path from 'node:path';
 import { sniffProtocol } from '../../src/rpc/protocol-sniffer';
 
 const goClientStream = readFileSync(
-  path.join(
-    __dirname,
-    '../../../packages/service-kit/test/fixtures/go-rpc-peer/streams/gob-client-to-server.bin',
-  ),
+  path.join(__dirname, '../../../packages/testing/go-rpc-peer/streams/gob-client-to-server.bin'),
 );
 
 describe('sniffProtocol', () => {

@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createLogger } from '@ms/service-kit';
-import { eventually } from '@ms/service-kit/testing';
+import { eventually } from '@ms/testing';
 import {
   type EntryGroup,
   type RetentionStore,

@@ -3,8 +3,9 @@ import { type Socket, connect } from 'node:net';
 import path from 'node:path';
 import { Writable } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { GobWriter, createLogger, gobField } from '@ms/service-kit';
-import { eventually } from '@ms/service-kit/testing';
+import { createLogger } from '@ms/service-kit';
+import { GobWriter, gobField } from '@ms/service-kit/gob';
+import { eventually } from '@ms/testing';
 import { type GobCallHandler, RpcServer, type RpcMessageHandler } from '../../src/rpc/rpc-server';
 import { JsonRpcTestClient } from '../support/json-rpc-client';
 
@@ -109,10 +110,7 @@ it('answers calls already running before it closes a connection at shutdown', as
   await client.closed;
 });
 
-const streams = path.join(
-  __dirname,
-  '../../../packages/service-kit/test/fixtures/go-rpc-peer/streams',
-);
+const streams = path.join(__dirname, '../../../packages/testing/go-rpc-peer/streams');
 const goClientStream = readFileSync(path.join(streams, 'gob-client-to-server.bin'));
 const goServerStream = readFileSync(path.join(streams, 'gob-server-to-client.bin'));
 

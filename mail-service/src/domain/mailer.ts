@@ -1,4 +1,4 @@
-import type { MailMessage } from '@ms/service-kit';
+import type { MailMessage } from '@ms/service-kit/contracts';
 import type { MailTemplates } from './mail-templates';
 
 export interface Mailbox {

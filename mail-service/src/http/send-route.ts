@@ -1,4 +1,5 @@
-import { type Logger, mailMessageSchema, parseInput, sendAccepted } from '@ms/service-kit';
+import { type Logger, parseInput, sendAccepted } from '@ms/service-kit';
+import { mailMessageSchema } from '@ms/service-kit/contracts';
 import type { Express } from 'express';
 import type { Mailer } from '../domain/mailer';
 

@@ -1,4 +1,4 @@
-import { eventually, infra, requireDependency, uniqueName } from '@ms/service-kit/testing';
+import { eventually, infra, requireDependency, uniqueName } from '@ms/testing';
 import request from 'supertest';
 import {
   type MailHogMessage,

@@ -1,11 +1,5 @@
 import { type Server, type Socket, createServer } from 'node:net';
-import {
-  ManagedProcess,
-  freePort,
-  infra,
-  requireDependency,
-  uniqueName,
-} from '@ms/service-kit/testing';
+import { ManagedProcess, freePort, infra, requireDependency, uniqueName } from '@ms/testing';
 import request from 'supertest';
 import { allMessages } from '../support/mailhog';
 import { type TestMailService, startMailService } from '../support/mail-service';

@@ -4,7 +4,7 @@ import {
   mailHogProcess,
   requireDependency,
   uniqueName,
-} from '@ms/service-kit/testing';
+} from '@ms/testing';
 import request from 'supertest';
 import { header, messagesTo } from '../support/mailhog';
 import { type TestMailService, startMailService } from '../support/mail-service';

@@ -1,6 +1,6 @@
 import { UnavailableError, UpstreamError, createHttpApp, createLogger } from '@ms/service-kit';
 import request from 'supertest';
-import type { MailMessage } from '@ms/service-kit';
+import type { MailMessage } from '@ms/service-kit/contracts';
 import { sendRoute } from '../../src/http/send-route';
 
 describe('POST /send', () => {

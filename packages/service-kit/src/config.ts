@@ -1,5 +1,4 @@
 import { z } from 'zod';
-import { LOGS_EXCHANGE } from './events';
 
 export class ConfigError extends Error {
   override name = 'ConfigError';
@@ -32,12 +31,6 @@ export const envVar = {
   logLevel: () =>
     z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 };
-
-/**
- * The topic exchange of log events. The design's name is the default; tests give each
- * file its own, so that one file's events never reach another file's queues.
- */
-export const logsExchangeVar = () => z.string().min(1).max(255).default(LOGS_EXCHANGE);
 
 /** Variables every service reads. */
 export const commonConfigShape = {

@@ -96,3 +96,13 @@ export function toAppError(err: unknown): AppError {
       return new AppError(500, 'internal error', { cause: err });
   }
 }
+
+/** One line for a log: the error's code (if any) and message, without the stack. */
+export function errorSummary(err: unknown): string {
+  if (err instanceof Error) {
+    const code = (err as NodeJS.ErrnoException).code;
+    // fs errors already start with their code ("ENOENT: no such file or directory, open ...")
+    return code && !err.message.startsWith(code) ? `${code}: ${err.message}` : err.message;
+  }
+  return String(err);
+}

@@ -1,5 +1,5 @@
 import type { Logger } from './logger';
-import { errorSummary } from './retry';
+import { errorSummary } from './errors';
 import { withTimeout } from './timeout';
 
 type Check = () => Promise<unknown> | unknown;

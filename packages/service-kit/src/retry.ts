@@ -1,4 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import { errorSummary } from './errors';
 import type { Logger } from './logger';
 
 export interface BackoffOptions {
@@ -56,13 +57,4 @@ export function waitForDependency<T>(
   options: Omit<RetryOptions, 'name' | 'maxAttempts'> = {},
 ): Promise<T> {
   return retry(connect, { ...options, name });
-}
-
-export function errorSummary(err: unknown): string {
-  if (err instanceof Error) {
-    const code = (err as NodeJS.ErrnoException).code;
-    // fs errors already start with their code ("ENOENT: no such file or directory, open ...")
-    return code && !err.message.startsWith(code) ? `${code}: ${err.message}` : err.message;
-  }
-  return String(err);
 }

@@ -1,7 +1,7 @@
 import type { z } from 'zod';
 import { loadConfig } from './config';
 import { type Logger, createLogger } from './logger';
-import { errorSummary } from './retry';
+import { errorSummary } from './errors';
 import { Shutdown } from './shutdown';
 
 interface EntryConfig {

@@ -1,6 +1,6 @@
 import type { Server } from 'node:http';
 import type { Logger } from './logger';
-import { errorSummary } from './retry';
+import { errorSummary } from './errors';
 
 type Closer = () => Promise<unknown> | unknown;
 

@@ -2,8 +2,9 @@
 import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { AmqpConnection, createLogger, declareLogsExchange } from '@ms/service-kit';
-import { REPO_ROOT, infra, requireRabbitMq, uniqueName } from '@ms/service-kit/testing';
+import { createLogger } from '@ms/service-kit';
+import { AmqpConnection, declareLogsExchange } from '@ms/service-kit/amqp';
+import { REPO_ROOT, infra, requireRabbitMq, uniqueName } from '@ms/testing';
 
 const run = promisify(execFile);
 const { amqpUrl } = infra();

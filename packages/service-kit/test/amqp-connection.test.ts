@@ -1,14 +1,14 @@
 import { type AddressInfo, Socket, createServer } from 'node:net';
 import { Writable } from 'node:stream';
+import { createLogger } from '@ms/service-kit';
+import { LOGS_EXCHANGE } from '@ms/service-kit/contracts';
 import {
   AmqpConnection,
   type AmqpChannelModel,
-  LOGS_EXCHANGE,
-  createLogger,
   declareLogsExchange,
   redactUrl,
-} from '@ms/service-kit';
-import { eventually, freePort, infra, requireRabbitMq, uniqueName } from '@ms/service-kit/testing';
+} from '@ms/service-kit/amqp';
+import { eventually, freePort, infra, requireRabbitMq, uniqueName } from '@ms/testing';
 
 const { amqpUrl } = infra();
 

@@ -1,6 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
-import { ConfigError, commonConfigShape, envVar, parseConfig, z } from '../src';
+import { ConfigError, commonConfigShape, envVar, parseConfig } from '../src';
+import { z } from 'zod';
 
 const schema = z.object({
   ...commonConfigShape,

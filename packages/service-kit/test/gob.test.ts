@@ -14,7 +14,7 @@ import {
 
 // Byte streams a real Go program wrote (fixtures/go-rpc-peer: `go-rpc-peer record`): a Go
 // net/rpc client making five calls one at a time, and the Go net/rpc server answering them.
-const streams = path.join(__dirname, 'fixtures/go-rpc-peer/streams');
+const streams = path.join(__dirname, '../../testing/go-rpc-peer/streams');
 const goClientStream = readFileSync(path.join(streams, 'gob-client-to-server.bin'));
 const goServerStream = readFileSync(path.join(streams, 'gob-server-to-client.bin'));
 

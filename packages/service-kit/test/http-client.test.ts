@@ -11,7 +11,7 @@ import {
   portOf,
   runWithRequestId,
 } from '../src';
-import { freePort } from '../src/testing';
+import { freePort } from '@ms/testing';
 
 describe('JsonHttpClient against a real HTTP server', () => {
   let server: Server;

@@ -1,11 +1,10 @@
+import { ValidationError, parseInput } from '../src';
 import {
   LOG_DATA_MAX_BYTES,
-  ValidationError,
   isLogBatchResultList,
   logWriteSchema,
-  parseInput,
   parseLogEntry,
-} from '../src';
+} from '../src/contracts';
 
 describe('log entry schema', () => {
   it('accepts a name and string data, trimming the name', () => {

@@ -1,4 +1,5 @@
-import { MAX_MESSAGE_BYTES, ValidationError, mailMessageSchema, parseInput } from '../src';
+import { ValidationError, parseInput } from '../src';
+import { MAX_MESSAGE_BYTES, mailMessageSchema } from '../src/contracts';
 
 const valid = { to: 'you@example.com', subject: 'Hello', message: 'Hi there' };
 

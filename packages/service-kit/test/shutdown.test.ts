@@ -71,7 +71,12 @@ describe('runService in a real process', () => {
       });
     });
     const inFlight = fetch(`http://127.0.0.1:${port}/?ms=500`).then((r) => r.text());
-    await new Promise((r) => setTimeout(r, 100));
+    // SIGTERM once the request is in the server's hands (not before it arrived).
+    await new Promise<void>((resolve) => {
+      const check = () => out.includes('request received') && resolve();
+      check();
+      child.stdout.on('data', check);
+    });
     child.kill('SIGTERM');
     await expect(inFlight).resolves.toBe('done');
     await expect(exited).resolves.toBe(0);

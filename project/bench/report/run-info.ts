@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import os from 'node:os';
-import { REPO_ROOT } from '@ms/service-kit/testing';
+import { REPO_ROOT } from '@ms/testing';
 
 /** Where and on what the figures were measured. */
 export interface RunInfo {

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { parseConfig } from '@ms/service-kit';
-import { type InfraUrls, REPO_ROOT } from '@ms/service-kit/testing';
+import { type InfraUrls, REPO_ROOT } from '@ms/testing';
 import { configSchema as authConfigSchema } from '../../../authentication-service/src/config';
 import { configSchema as brokerConfigSchema } from '../../../broker-service/src/config';
 import { retryQueueName } from '../../../listener-service/src/amqp/topology';

@@ -12,7 +12,7 @@ import {
   requireMongo,
   requirePostgres,
   requireRabbitMq,
-} from '@ms/service-kit/testing';
+} from '@ms/testing';
 import { type StackPlan, benchNames, benchPorts, distEntry, planStack } from './plan';
 import { deleteAmqpTopology, dropMongoDatabase } from './resources';
 import { ServiceProcess } from './service-process';

@@ -1,4 +1,4 @@
-import { z } from '@ms/service-kit';
+import { z } from 'zod';
 
 /** The variable names a config schema reads (under its refinements and transforms). */
 export function configKeys(schema: z.ZodTypeAny): Set<string> {

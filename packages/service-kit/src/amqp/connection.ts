@@ -1,8 +1,9 @@
 import { EventEmitter } from 'node:events';
 import amqp, { type Channel, type ChannelModel } from 'amqplib';
-import { LOGS_EXCHANGE } from '../events';
+import { LOGS_EXCHANGE } from '../contracts/events';
 import type { Logger } from '../logger';
-import { type BackoffOptions, errorSummary, retry } from '../retry';
+import { errorSummary } from '../errors';
+import { type BackoffOptions, retry } from '../retry';
 
 /** What amqplib's connect() resolves to: the connection you open channels on. */
 export type AmqpChannelModel = ChannelModel;

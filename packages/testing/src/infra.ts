@@ -17,7 +17,7 @@ export interface InfraUrls {
   mailhogBin: string;
 }
 
-export const REPO_ROOT = path.resolve(__dirname, '../../../..');
+export const REPO_ROOT = path.resolve(__dirname, '../../..');
 
 function readStateFile(): Record<string, string> {
   const file = path.join(

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { parseInput } from './validation';
+import { parseInput } from '../validation';
 
 /** Limits shared by every transport that carries a log entry (HTTP, JSON-RPC, gRPC, AMQP). */
 export const LOG_NAME_MAX_LENGTH = 256;

@@ -1,6 +1,6 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { waitUntilReady } from '../src/testing';
+import { waitUntilReady } from '../src';
 
 describe('waitUntilReady', () => {
   it('resolves once /readyz answers 200, not before', async () => {

@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { GO_RPC_PEER_SOURCE, goRpcPeerBinary } from '../src/testing';
+import { GO_RPC_PEER_SOURCE, goRpcPeerBinary } from '../src';
 
 const run = promisify(execFile);
 

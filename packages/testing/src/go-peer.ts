@@ -11,13 +11,10 @@ import { eventually } from './wait';
 const run = promisify(execFile);
 
 /** The project's Go peer for the RPC interoperability tests (standard library only). */
-export const GO_RPC_PEER_SOURCE = path.join(
-  REPO_ROOT,
-  'packages/service-kit/test/fixtures/go-rpc-peer',
-);
+export const GO_RPC_PEER_SOURCE = path.join(REPO_ROOT, 'packages/testing/go-rpc-peer');
 
 const INSTALL_GO =
-  'the Go RPC tests build a small Go program (packages/service-kit/test/fixtures/go-rpc-peer) ' +
+  'the Go RPC tests build a small Go program (packages/testing/go-rpc-peer) ' +
   'and need the Go toolchain (1.22 or later): install it (Debian: `apt-get install golang-go`; ' +
   'or unpack the official tarball into /usr/local/go) and put `go` on PATH, or set GO=/path/to/go';
 
