@@ -1,9 +1,9 @@
 import * as grpc from '@grpc/grpc-js';
-import { LOG_BATCH_MAX_ENTRIES, type StoredLogEntry } from '@ms/service-kit/contracts';
+import { LOG_BATCH_MAX_ENTRIES } from '@ms/service-kit/contracts';
 import { uniqueName } from '@ms/testing';
 import request from 'supertest';
 import { type GrpcTestClient, grpcTestClient } from '../support/grpc-client';
-import { useLoggerWithDatabase } from '../support/logger-under-test';
+import { listByName, useLoggerWithDatabase } from '../support/logger-under-test';
 
 const system = useLoggerWithDatabase();
 let client: GrpcTestClient;
@@ -19,14 +19,6 @@ const postBatch = (body: unknown) =>
     .post('/logs/batch')
     .send(body as object);
 
-async function listByName(name: string): Promise<StoredLogEntry[]> {
-  const res = await request(system.logger.baseUrl)
-    .get('/logs')
-    .query({ name, limit: 500 })
-    .expect(200);
-  return (res.body as { data: StoredLogEntry[] }).data;
-}
-
 describe('POST /logs/batch', () => {
   it('stores every entry and answers one result per entry, in order', async () => {
     const name = uniqueName('batch');
@@ -38,7 +30,7 @@ describe('POST /logs/batch', () => {
       data: { results: Array(5).fill({ status: 'stored' }) },
     });
     // Newest first: same created_at, so the later entry (larger _id) comes first.
-    expect((await listByName(name)).map((entry) => entry.data)).toEqual([
+    expect((await listByName(system.logger.baseUrl, name)).map((entry) => entry.data)).toEqual([
       'entry 4',
       'entry 3',
       'entry 2',
@@ -77,7 +69,7 @@ describe('POST /logs/batch', () => {
       data: { results: [{ status: 'duplicate' }, { status: 'stored' }, { status: 'duplicate' }] },
     });
 
-    const stored = await listByName(name);
+    const stored = await listByName(system.logger.baseUrl, name);
     expect(stored.map((entry) => entry.data).sort()).toEqual(['first', 'second', 'third']);
   });
 
@@ -166,7 +158,7 @@ describe('gRPC WriteLogs', () => {
         { status: 'stored', error: '' },
       ],
     });
-    const stored = await listByName(name);
+    const stored = await listByName(system.logger.baseUrl, name);
     expect(stored.map((entry) => entry.data)).toEqual(['d', 'b', 'a']);
     expect(stored[2]!.event_id).toBe(eventId);
 

@@ -1,13 +1,12 @@
 import { connect } from 'node:net';
 import * as grpc from '@grpc/grpc-js';
 import * as protoLoader from '@grpc/proto-loader';
-import { LOG_NAME_MAX_LENGTH, type StoredLogEntry } from '@ms/service-kit/contracts';
+import { LOG_NAME_MAX_LENGTH } from '@ms/service-kit/contracts';
 import { uniqueName } from '@ms/testing';
 import { protoPath as healthProtoPath } from 'grpc-health-check';
 
-import request from 'supertest';
 import { type GrpcTestClient, grpcOutcome, grpcTestClient } from '../support/grpc-client';
-import { useLoggerWithDatabase } from '../support/logger-under-test';
+import { listByName, useLoggerWithDatabase } from '../support/logger-under-test';
 
 const system = useLoggerWithDatabase();
 let client: GrpcTestClient;
@@ -18,20 +17,12 @@ beforeAll(() => {
 
 afterAll(() => client?.close());
 
-async function listByName(name: string): Promise<StoredLogEntry[]> {
-  const res = await request(system.logger.baseUrl)
-    .get('/logs')
-    .query({ name, limit: 500 })
-    .expect(200);
-  return (res.body as { data: StoredLogEntry[] }).data;
-}
-
 describe('gRPC logs.LogService/WriteLog', () => {
   it('stores an entry that the HTTP listing then returns', async () => {
     const name = uniqueName('grpc');
     const response = await client.writeLog({ logEntry: { name, data: 'hello over gRPC' } });
     expect(response).toEqual({ result: 'logged!' });
-    const entries = await listByName(name);
+    const entries = await listByName(system.logger.baseUrl, name);
     expect(entries).toHaveLength(1);
     expect(entries[0]).toMatchObject({ name, data: 'hello over gRPC' });
   });
@@ -56,7 +47,9 @@ describe('gRPC logs.LogService/WriteLog', () => {
     );
     expect(results.filter((result) => result.result === 'logged!')).toHaveLength(500);
     expect(await system.database.count({ name })).toBe(500);
-    expect(new Set((await listByName(name)).map((entry) => entry.data)).size).toBe(500);
+    expect(
+      new Set((await listByName(system.logger.baseUrl, name)).map((entry) => entry.data)).size,
+    ).toBe(500);
   });
 
   it.each([

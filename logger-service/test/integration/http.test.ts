@@ -6,7 +6,7 @@ import {
 import { uniqueName } from '@ms/testing';
 
 import request from 'supertest';
-import { useLoggerWithDatabase } from '../support/logger-under-test';
+import { listByName, useLoggerWithDatabase } from '../support/logger-under-test';
 
 const system = useLoggerWithDatabase();
 
@@ -15,18 +15,13 @@ const post = (body: unknown) =>
     .post('/log')
     .send(body as object);
 
-async function listByName(name: string, limit = 500): Promise<StoredLogEntry[]> {
-  const res = await request(system.logger.baseUrl).get('/logs').query({ name, limit }).expect(200);
-  return (res.body as { data: StoredLogEntry[] }).data;
-}
-
 describe('POST /log', () => {
   it('stores an entry that GET /logs then returns', async () => {
     const name = uniqueName('http');
     const res = await post({ name, data: 'hello over HTTP' }).expect(202);
     expect(res.body).toEqual({ error: false, message: 'logged' });
 
-    const entries = await listByName(name);
+    const entries = await listByName(system.logger.baseUrl, name);
     expect(entries).toHaveLength(1);
     expect(entries[0]).toMatchObject({ name, data: 'hello over HTTP' });
     expect(entries[0]!.event_id).toEqual(expect.any(String));
@@ -42,7 +37,7 @@ describe('POST /log', () => {
       Array.from({ length: 10 }, () => post({ name, data: 'storm', event_id }).expect(202)),
     );
 
-    const entries = await listByName(name);
+    const entries = await listByName(system.logger.baseUrl, name);
     expect(entries).toHaveLength(1);
     expect(entries[0]).toMatchObject({ event_id, data: 'first delivery' });
   });
@@ -55,7 +50,7 @@ describe('POST /log', () => {
     expect(responses.map((res) => res.status)).toEqual(Array(500).fill(202));
 
     expect(await system.database.count({ name })).toBe(500);
-    const stored = await listByName(name, 500);
+    const stored = await listByName(system.logger.baseUrl, name, 500);
     expect(new Set(stored.map((entry) => entry.data)).size).toBe(500);
   });
 
@@ -108,7 +103,7 @@ describe('GET /logs', () => {
     expect(data[0]!.data).toBe('entry 54');
     expect(data[49]!.data).toBe('entry 5');
 
-    const three = await listByName(name, 3);
+    const three = await listByName(system.logger.baseUrl, name, 3);
     expect(three.map((entry) => entry.data)).toEqual(['entry 54', 'entry 53', 'entry 52']);
   });
 
@@ -128,7 +123,7 @@ describe('GET /logs/:id', () => {
   it('returns one stored entry', async () => {
     const name = uniqueName('http_one');
     await post({ name, data: 'find me' }).expect(202);
-    const [listed] = await listByName(name);
+    const [listed] = await listByName(system.logger.baseUrl, name);
 
     const res = await request(system.logger.baseUrl).get(`/logs/${listed!.id}`).expect(200);
     expect(res.body).toEqual({ error: false, message: 'log entry', data: listed });

@@ -1,10 +1,9 @@
 import { connect } from 'node:net';
-import { LOG_NAME_MAX_LENGTH, type StoredLogEntry } from '@ms/service-kit/contracts';
+import { LOG_NAME_MAX_LENGTH } from '@ms/service-kit/contracts';
 import { uniqueName } from '@ms/testing';
 
-import request from 'supertest';
 import { JsonRpcTestClient } from '../support/json-rpc-client';
-import { useLoggerWithDatabase } from '../support/logger-under-test';
+import { listByName, useLoggerWithDatabase } from '../support/logger-under-test';
 
 const system = useLoggerWithDatabase();
 let client: JsonRpcTestClient;
@@ -15,14 +14,6 @@ beforeAll(async () => {
 
 afterAll(() => client?.close());
 
-async function listByName(name: string): Promise<StoredLogEntry[]> {
-  const res = await request(system.logger.baseUrl)
-    .get('/logs')
-    .query({ name, limit: 500 })
-    .expect(200);
-  return (res.body as { data: StoredLogEntry[] }).data;
-}
-
 describe('JSON-RPC LogInfo', () => {
   it('stores an entry that the HTTP listing then returns', async () => {
     const name = uniqueName('rpc');
@@ -32,7 +23,7 @@ describe('JSON-RPC LogInfo', () => {
       id: expect.any(Number),
       result: `Processed payload via RPC: ${name}`,
     });
-    const entries = await listByName(name);
+    const entries = await listByName(system.logger.baseUrl, name);
     expect(entries).toHaveLength(1);
     expect(entries[0]).toMatchObject({ name, data: 'hello over JSON-RPC' });
   });
@@ -41,7 +32,7 @@ describe('JSON-RPC LogInfo', () => {
     const name = uniqueName('rpc_alias');
     const viaAlias = await client.call('RPCServer.LogInfo', [{ name, data: 'alias' }]);
     expect(viaAlias.result).toBe(`Processed payload via RPC: ${name}`);
-    expect(await listByName(name)).toHaveLength(1);
+    expect(await listByName(system.logger.baseUrl, name)).toHaveLength(1);
   });
 
   it('carries the request id given in params into the log lines', async () => {
@@ -80,7 +71,9 @@ describe('JSON-RPC LogInfo', () => {
       for (const c of clients) c.close();
     }
     expect(await system.database.count({ name })).toBe(500);
-    expect(new Set((await listByName(name)).map((entry) => entry.data)).size).toBe(500);
+    expect(
+      new Set((await listByName(system.logger.baseUrl, name)).map((entry) => entry.data)).size,
+    ).toBe(500);
   });
 
   it('answers a notification with nothing but still stores it', async () => {

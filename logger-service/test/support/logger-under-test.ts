@@ -1,7 +1,9 @@
 import { Writable } from 'node:stream';
 import { type Logger, createLogger, parseConfig } from '@ms/service-kit';
+import type { StoredLogEntry } from '@ms/service-kit/contracts';
 import { infra, requireMongo, uniqueName } from '@ms/testing';
 import { type Db, MongoClient } from 'mongodb';
+import request from 'supertest';
 import { type Config, configSchema } from '../../src/config';
 import { LOGS_COLLECTION } from '../../src/data/mongo-log-store';
 import { type RunningLogger, start } from '../../src/service';
@@ -112,4 +114,14 @@ export function useLoggerWithDatabase(
       return started(database, 'database');
     },
   };
+}
+
+/** The entries named `name`, newest first, as GET /logs lists them. */
+export async function listByName(
+  baseUrl: string,
+  name: string,
+  limit = 500,
+): Promise<StoredLogEntry[]> {
+  const res = await request(baseUrl).get('/logs').query({ name, limit }).expect(200);
+  return (res.body as { data: StoredLogEntry[] }).data;
 }
