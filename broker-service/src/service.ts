@@ -10,13 +10,22 @@ import {
 } from '@ms/service-kit';
 import { AmqpEventPublisher } from './amqp/event-publisher';
 import { AuthClient } from './clients/auth-client';
+import { DOWNSTREAMS, type Downstream, DownstreamBreaker } from './clients/circuit-breaker';
 import { CoalescingLogWriter } from './clients/coalescing-log-writer';
+import {
+  guardAuth,
+  guardBatchWriter,
+  guardLogReader,
+  guardLogWriter,
+  guardMail,
+} from './clients/guarded';
 import { LoggerHttpClient } from './clients/logger-http-client';
 import { MailClient } from './clients/mail-client';
 import type { Config } from './config';
 import { Broker } from './domain/broker';
 import { GrpcLogsClient } from './grpc/logs-client';
 import { brokerRoutes } from './http/routes';
+import { type BrokerMetrics, createBrokerMetrics } from './metrics';
 import { JsonRpcPool } from './rpc/json-rpc-pool';
 import { LoggerRpcClient } from './rpc/logger-rpc-client';
 
@@ -32,6 +41,7 @@ export interface RunningBroker {
   broker: Broker;
   publisher: AmqpEventPublisher;
   rpcPool: JsonRpcPool;
+  breakers: Record<Downstream, DownstreamBreaker>;
   /** Resolves once RabbitMQ is connected (the HTTP server does not wait for it). */
   amqpConnected: Promise<void>;
   stop(): Promise<void>;
@@ -42,7 +52,8 @@ export interface RunningBroker {
  * gRPC client, one JSON-RPC connection pool, one RabbitMQ connection with a confirm
  * channel), then serves HTTP. RabbitMQ connects in the background: until it is up,
  * publishes answer 503 and /readyz says so, while auth, mail and the other log
- * transports already work.
+ * transports already work. Every call to auth, mail and the logger (per transport) goes
+ * through that downstream's circuit breaker; the RabbitMQ path has its own reconnect logic.
  */
 export async function start(config: Config, deps: StartDeps): Promise<RunningBroker> {
   const { logger } = deps;
@@ -65,6 +76,8 @@ export async function start(config: Config, deps: StartDeps): Promise<RunningBro
     logger,
     protocol: config.LOGGER_RPC_PROTOCOL,
   });
+  const metrics = createBrokerMetrics();
+  const breakers = createBreakers(config, metrics);
   const publisher = new AmqpEventPublisher({
     url: config.AMQP_URL,
     logger,
@@ -74,8 +87,8 @@ export async function start(config: Config, deps: StartDeps): Promise<RunningBro
   });
 
   const broker = new Broker({
-    auth,
-    mail,
+    auth: guardAuth(auth, breakers.auth),
+    mail: guardMail(mail, breakers.mail),
     logWriters: {
       rabbitmq: {
         write: async (entry) => {
@@ -84,23 +97,26 @@ export async function start(config: Config, deps: StartDeps): Promise<RunningBro
         },
       },
       // Concurrent writes leave as one batch call (a lone write as the plain single call).
-      http: new CoalescingLogWriter(loggerHttp, {
+      http: new CoalescingLogWriter(guardBatchWriter(loggerHttp, breakers['logger-http']), {
         target: 'logger service',
         timeoutMs: config.HTTP_CLIENT_TIMEOUT_MS,
         logger,
       }),
-      rpc: new LoggerRpcClient(
-        rpcPool,
-        config.RPC_TIMEOUT_MS,
-        config.LOGGER_RPC_PROTOCOL === 'gob' ? 'RPCServer.LogInfo' : 'LogInfo',
+      rpc: guardLogWriter(
+        new LoggerRpcClient(
+          rpcPool,
+          config.RPC_TIMEOUT_MS,
+          config.LOGGER_RPC_PROTOCOL === 'gob' ? 'RPCServer.LogInfo' : 'LogInfo',
+        ),
+        breakers['logger-rpc'],
       ),
-      grpc: new CoalescingLogWriter(grpcClient, {
+      grpc: new CoalescingLogWriter(guardBatchWriter(grpcClient, breakers['logger-grpc']), {
         target: 'logger service',
         timeoutMs: config.RPC_TIMEOUT_MS,
         logger,
       }),
     },
-    logReader: loggerHttp,
+    logReader: guardLogReader(loggerHttp, breakers['logger-http']),
     events: publisher,
     logger,
   });
@@ -111,14 +127,21 @@ export async function start(config: Config, deps: StartDeps): Promise<RunningBro
   });
   void rpcPool.warmUp(config.RPC_TIMEOUT_MS);
 
-  const readiness = new Readiness(logger).add('rabbitmq', () => {
-    if (!publisher.isReady) throw new Error('not connected');
-  });
+  // An open breaker is reported, never a reason to be unready: taking the broker out of
+  // the load balancer would not bring a downstream back, and the other actions still work.
+  const readiness = new Readiness(logger)
+    .add('rabbitmq', () => {
+      if (!publisher.isReady) throw new Error('not connected');
+    })
+    .describe('breakers', () =>
+      Object.fromEntries(DOWNSTREAMS.map((name) => [name, breakers[name].describe()])),
+    );
   const app = createHttpApp({
     service: 'broker-service',
     logger,
     corsOrigins: config.CORS_ORIGINS,
     readiness,
+    metrics,
     routes: brokerRoutes(broker),
   });
   const server = await listen(app, config.PORT);
@@ -135,7 +158,40 @@ export async function start(config: Config, deps: StartDeps): Promise<RunningBro
       await Promise.all([auth.close(), mail.close(), loggerHttp.close()]);
     })());
 
-  return { port: portOf(server), server, broker, publisher, rpcPool, amqpConnected, stop };
+  return {
+    port: portOf(server),
+    server,
+    broker,
+    publisher,
+    rpcPool,
+    breakers,
+    amqpConnected,
+    stop,
+  };
+}
+
+/** One breaker per downstream; its state changes and rejections go to /metrics. */
+function createBreakers(
+  config: Config,
+  metrics: BrokerMetrics,
+): Record<Downstream, DownstreamBreaker> {
+  const breaker = (downstream: Downstream, serviceName: string, callTimeoutMs: number) =>
+    new DownstreamBreaker({
+      downstream,
+      serviceName,
+      failures: config.BREAKER_FAILURES,
+      cooldownMs: config.BREAKER_COOLDOWN_MS,
+      callTimeoutMs,
+      onRejected: metrics.breakerRejected,
+      onStateChange: metrics.breakerStateChanged,
+    });
+  return {
+    auth: breaker('auth', 'authentication service', config.HTTP_CLIENT_TIMEOUT_MS),
+    mail: breaker('mail', 'mail service', config.HTTP_CLIENT_TIMEOUT_MS),
+    'logger-http': breaker('logger-http', 'logger service', config.HTTP_CLIENT_TIMEOUT_MS),
+    'logger-rpc': breaker('logger-rpc', 'logger service', config.RPC_TIMEOUT_MS),
+    'logger-grpc': breaker('logger-grpc', 'logger service', config.RPC_TIMEOUT_MS),
+  };
 }
 
 function splitHostPort(address: string): [string, string] {
