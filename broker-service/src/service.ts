@@ -10,7 +10,12 @@ import {
 } from '@ms/service-kit';
 import { AmqpEventPublisher } from './amqp/event-publisher';
 import { AuthClient } from './clients/auth-client';
-import { DOWNSTREAMS, type Downstream, DownstreamBreaker } from './clients/circuit-breaker';
+import {
+  type BreakerState,
+  DOWNSTREAMS,
+  type Downstream,
+  DownstreamBreaker,
+} from './clients/circuit-breaker';
 import { CoalescingLogWriter } from './clients/coalescing-log-writer';
 import {
   guardAuth,
@@ -77,7 +82,7 @@ export async function start(config: Config, deps: StartDeps): Promise<RunningBro
     protocol: config.LOGGER_RPC_PROTOCOL,
   });
   const metrics = createBrokerMetrics();
-  const breakers = createBreakers(config, metrics);
+  const breakers = createBreakers(config, metrics, logger);
   const publisher = new AmqpEventPublisher({
     url: config.AMQP_URL,
     logger,
@@ -170,11 +175,18 @@ export async function start(config: Config, deps: StartDeps): Promise<RunningBro
   };
 }
 
-/** One breaker per downstream; its state changes and rejections go to /metrics. */
+/** One breaker per downstream; its state changes go to /metrics and the log, rejections to /metrics. */
 function createBreakers(
   config: Config,
   metrics: BrokerMetrics,
+  logger: Logger,
 ): Record<Downstream, DownstreamBreaker> {
+  const onStateChange = (downstream: Downstream, state: BreakerState) => {
+    metrics.breakerStateChanged(downstream, state);
+    const line = { downstream, state };
+    if (state === 'open') logger.warn(line, `circuit breaker ${downstream} opened`);
+    else logger.info(line, `circuit breaker ${downstream} ${state}`);
+  };
   const breaker = (downstream: Downstream, serviceName: string, callTimeoutMs: number) =>
     new DownstreamBreaker({
       downstream,
@@ -183,7 +195,7 @@ function createBreakers(
       cooldownMs: config.BREAKER_COOLDOWN_MS,
       callTimeoutMs,
       onRejected: metrics.breakerRejected,
-      onStateChange: metrics.breakerStateChanged,
+      onStateChange,
     });
   return {
     auth: breaker('auth', 'authentication service', config.HTTP_CLIENT_TIMEOUT_MS),

@@ -14,7 +14,7 @@ import {
   withMongo,
 } from '@ms/service-kit/testing';
 import type { Downstream } from '../../src/clients/circuit-breaker';
-import { startBroker } from '../support/broker-process';
+import { captureLogs, startBroker } from '../support/broker-process';
 import { ServiceProcess } from '../support/service-process';
 
 /**
@@ -26,7 +26,7 @@ jest.setTimeout(180_000);
 
 const FAILURES = 3;
 const COOLDOWN_MS = 3000;
-const TIMEOUT_MS = 400;
+const TIMEOUT_MS = 1000;
 const FAST_MS = 50;
 
 type Broker = Awaited<ReturnType<typeof startBroker>>;
@@ -345,21 +345,25 @@ describe('with real downstream processes', () => {
 describe('downstreams that refuse connections (closed ports)', () => {
   let broker: Broker;
   const exchange = uniqueName('breakers_refused.logs');
+  const logs = captureLogs('broker-service');
 
   beforeAll(async () => {
     await requireRabbitMq();
     const closed = async () => `127.0.0.1:${await freePort()}`;
-    broker = await startBroker({
-      AMQP_URL: infra().amqpUrl,
-      LOGS_EXCHANGE: exchange,
-      AUTH_SERVICE_URL: `http://${await closed()}`,
-      MAIL_SERVICE_URL: `http://${await closed()}`,
-      LOGGER_SERVICE_URL: `http://${await closed()}`,
-      LOGGER_RPC_ADDR: await closed(),
-      LOGGER_GRPC_ADDR: await closed(),
-      BREAKER_FAILURES: String(FAILURES),
-      BREAKER_COOLDOWN_MS: '60000',
-    });
+    broker = await startBroker(
+      {
+        AMQP_URL: infra().amqpUrl,
+        LOGS_EXCHANGE: exchange,
+        AUTH_SERVICE_URL: `http://${await closed()}`,
+        MAIL_SERVICE_URL: `http://${await closed()}`,
+        LOGGER_SERVICE_URL: `http://${await closed()}`,
+        LOGGER_RPC_ADDR: await closed(),
+        LOGGER_GRPC_ADDR: await closed(),
+        BREAKER_FAILURES: String(FAILURES),
+        BREAKER_COOLDOWN_MS: '60000',
+      },
+      logs.logger,
+    );
     await broker.amqpConnected;
   });
   afterAll(async () => {
@@ -391,6 +395,11 @@ describe('downstreams that refuse connections (closed ports)', () => {
     expect(ready.status).toBe(200);
     for (const downstream of Object.keys(bodies) as Downstream[]) {
       expect(ready.breakers[downstream].state).toBe('open');
+      // Each opening is logged once, as a warning.
+      const opened = logs.lines.filter(
+        (line) => line.msg === `circuit breaker ${downstream} opened`,
+      );
+      expect(opened).toEqual([expect.objectContaining({ downstream, state: 'open' })]);
     }
   });
 });
