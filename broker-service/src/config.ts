@@ -33,6 +33,10 @@ export const configSchema = z.object({
   RPC_TIMEOUT_MS: envVar.milliseconds(3000),
   /** Persistent TCP connections to the logger's JSON-RPC server. */
   RPC_POOL_SIZE: envVar.positiveInt(4),
+  /** Failed calls in a row (unreachable, timed out or 5xx; never a 4xx) that open a downstream's circuit breaker. */
+  BREAKER_FAILURES: envVar.positiveInt(5),
+  /** How long an open breaker answers 503 at once before it lets one trial call through. */
+  BREAKER_COOLDOWN_MS: envVar.milliseconds(10_000),
   /** How long a publish may wait for RabbitMQ's confirm. */
   PUBLISH_TIMEOUT_MS: envVar.milliseconds(5000),
   /** Publishes awaiting a confirm at once; more are refused with 503 instead of buffered. */

@@ -1,5 +1,6 @@
 import type { Server } from 'node:http';
 import {
+  type Logger,
   Readiness,
   ServiceResources,
   type StartDeps,
@@ -11,13 +12,27 @@ import {
 } from '@ms/service-kit';
 import { AmqpEventPublisher } from './amqp/event-publisher';
 import { AuthClient } from './clients/auth-client';
+import {
+  type BreakerState,
+  DOWNSTREAMS,
+  type Downstream,
+  DownstreamBreaker,
+} from './clients/circuit-breaker';
 import { CoalescingLogWriter } from './clients/coalescing-log-writer';
+import {
+  guardAuth,
+  guardBatchWriter,
+  guardLogReader,
+  guardLogWriter,
+  guardMail,
+} from './clients/guarded';
 import { LoggerHttpClient } from './clients/logger-http-client';
 import { MailClient } from './clients/mail-client';
 import type { Config } from './config';
 import { Broker } from './domain/broker';
 import { GrpcLogsClient } from './grpc/logs-client';
 import { brokerRoutes } from './http/routes';
+import { type BrokerMetrics, createBrokerMetrics } from './metrics';
 import { JsonRpcPool } from './rpc/json-rpc-pool';
 import { LoggerRpcClient } from './rpc/logger-rpc-client';
 
@@ -27,6 +42,7 @@ export interface RunningBroker {
   broker: Broker;
   publisher: AmqpEventPublisher;
   rpcPool: JsonRpcPool;
+  breakers: Record<Downstream, DownstreamBreaker>;
   /** Resolves once RabbitMQ is connected (the HTTP server does not wait for it). */
   amqpConnected: Promise<void>;
   stop(): Promise<void>;
@@ -37,7 +53,8 @@ export interface RunningBroker {
  * gRPC client, one JSON-RPC connection pool, one RabbitMQ connection with a confirm
  * channel), then serves HTTP. RabbitMQ connects in the background: until it is up,
  * publishes answer 503 and /readyz says so, while auth, mail and the other log
- * transports already work.
+ * transports already work. Every call to auth, mail and the logger (per transport) goes
+ * through that downstream's circuit breaker; the RabbitMQ path has its own reconnect logic.
  */
 export async function start(config: Config, deps: StartDeps): Promise<RunningBroker> {
   const { logger } = deps;
@@ -60,6 +77,8 @@ export async function start(config: Config, deps: StartDeps): Promise<RunningBro
     logger,
     protocol: config.LOGGER_RPC_PROTOCOL,
   });
+  const metrics = createBrokerMetrics();
+  const breakers = createBreakers(config, metrics, logger);
   const publisher = new AmqpEventPublisher({
     url: config.AMQP_URL,
     logger,
@@ -69,8 +88,8 @@ export async function start(config: Config, deps: StartDeps): Promise<RunningBro
   });
 
   const broker = new Broker({
-    auth,
-    mail,
+    auth: guardAuth(auth, breakers.auth),
+    mail: guardMail(mail, breakers.mail),
     logWriters: {
       rabbitmq: {
         write: async (entry) => {
@@ -79,23 +98,26 @@ export async function start(config: Config, deps: StartDeps): Promise<RunningBro
         },
       },
       // Concurrent writes leave as one batch call (a lone write as the plain single call).
-      http: new CoalescingLogWriter(loggerHttp, {
+      http: new CoalescingLogWriter(guardBatchWriter(loggerHttp, breakers['logger-http']), {
         target: 'logger service',
         timeoutMs: config.HTTP_CLIENT_TIMEOUT_MS,
         logger,
       }),
-      rpc: new LoggerRpcClient(
-        rpcPool,
-        config.RPC_TIMEOUT_MS,
-        config.LOGGER_RPC_PROTOCOL === 'gob' ? 'RPCServer.LogInfo' : 'LogInfo',
+      rpc: guardLogWriter(
+        new LoggerRpcClient(
+          rpcPool,
+          config.RPC_TIMEOUT_MS,
+          config.LOGGER_RPC_PROTOCOL === 'gob' ? 'RPCServer.LogInfo' : 'LogInfo',
+        ),
+        breakers['logger-rpc'],
       ),
-      grpc: new CoalescingLogWriter(grpcClient, {
+      grpc: new CoalescingLogWriter(guardBatchWriter(grpcClient, breakers['logger-grpc']), {
         target: 'logger service',
         timeoutMs: config.RPC_TIMEOUT_MS,
         logger,
       }),
     },
-    logReader: loggerHttp,
+    logReader: guardLogReader(loggerHttp, breakers['logger-http']),
     events: publisher,
     logger,
   });
@@ -106,14 +128,21 @@ export async function start(config: Config, deps: StartDeps): Promise<RunningBro
   });
   void rpcPool.warmUp(config.RPC_TIMEOUT_MS);
 
-  const readiness = new Readiness(logger).add('rabbitmq', () => {
-    if (!publisher.isReady) throw new Error('not connected');
-  });
+  // An open breaker is reported, never a reason to be unready: taking the broker out of
+  // the load balancer would not bring a downstream back, and the other actions still work.
+  const readiness = new Readiness(logger)
+    .add('rabbitmq', () => {
+      if (!publisher.isReady) throw new Error('not connected');
+    })
+    .describe('breakers', () =>
+      Object.fromEntries(DOWNSTREAMS.map((name) => [name, breakers[name].describe()])),
+    );
   const app = createHttpApp({
     service: 'broker-service',
     logger,
     corsOrigins: config.CORS_ORIGINS,
     readiness,
+    metrics,
     routes: brokerRoutes(broker),
   });
   // Closed in reverse: the server drains, then the broker's own work in flight, then
@@ -135,7 +164,47 @@ export async function start(config: Config, deps: StartDeps): Promise<RunningBro
   }
   logger.info({ port: portOf(server) }, 'broker-service listening');
   const stop = () => resources.closeAll();
-  return { port: portOf(server), server, broker, publisher, rpcPool, amqpConnected, stop };
+  return {
+    port: portOf(server),
+    server,
+    broker,
+    publisher,
+    rpcPool,
+    breakers,
+    amqpConnected,
+    stop,
+  };
+}
+
+/** One breaker per downstream; its state changes go to /metrics and the log, rejections to /metrics. */
+function createBreakers(
+  config: Config,
+  metrics: BrokerMetrics,
+  logger: Logger,
+): Record<Downstream, DownstreamBreaker> {
+  const onStateChange = (downstream: Downstream, state: BreakerState) => {
+    metrics.breakerStateChanged(downstream, state);
+    const line = { downstream, state };
+    if (state === 'open') logger.warn(line, `circuit breaker ${downstream} opened`);
+    else logger.info(line, `circuit breaker ${downstream} ${state}`);
+  };
+  const breaker = (downstream: Downstream, serviceName: string, callTimeoutMs: number) =>
+    new DownstreamBreaker({
+      downstream,
+      serviceName,
+      failures: config.BREAKER_FAILURES,
+      cooldownMs: config.BREAKER_COOLDOWN_MS,
+      callTimeoutMs,
+      onRejected: metrics.breakerRejected,
+      onStateChange,
+    });
+  return {
+    auth: breaker('auth', 'authentication service', config.HTTP_CLIENT_TIMEOUT_MS),
+    mail: breaker('mail', 'mail service', config.HTTP_CLIENT_TIMEOUT_MS),
+    'logger-http': breaker('logger-http', 'logger service', config.HTTP_CLIENT_TIMEOUT_MS),
+    'logger-rpc': breaker('logger-rpc', 'logger service', config.RPC_TIMEOUT_MS),
+    'logger-grpc': breaker('logger-grpc', 'logger service', config.RPC_TIMEOUT_MS),
+  };
 }
 
 function splitHostPort(address: string): [string, string] {

@@ -8,16 +8,25 @@ export interface ReadinessReport {
   ready: boolean;
   checks: Record<string, 'ok' | 'failing'>;
   failing: string[];
+  /** What `describe` added: reported in /readyz's data, never a reason to be unready. */
+  details: Record<string, unknown>;
 }
 
 /** The dependency checks behind GET /readyz: each must pass within its timeout. */
 export class Readiness {
   private readonly checks = new Map<string, { check: Check; timeoutMs: number }>();
+  private readonly describers = new Map<string, () => unknown>();
 
   constructor(private readonly logger?: Logger) {}
 
   add(name: string, check: Check, timeoutMs = 2000): this {
     this.checks.set(name, { check, timeoutMs });
+    return this;
+  }
+
+  /** Adds `data[name]` to /readyz's answer (e.g. circuit breaker states); it never fails readiness. */
+  describe(name: string, describe: () => unknown): this {
+    this.describers.set(name, describe);
     return this;
   }
 
@@ -38,6 +47,9 @@ export class Readiness {
       }),
     );
     const failing = results.filter(([, state]) => state === 'failing').map(([name]) => name);
-    return { ready: failing.length === 0, checks: Object.fromEntries(results), failing };
+    const details = Object.fromEntries(
+      [...this.describers.entries()].map(([name, describe]) => [name, describe()]),
+    );
+    return { ready: failing.length === 0, checks: Object.fromEntries(results), failing, details };
   }
 }

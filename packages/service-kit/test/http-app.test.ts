@@ -187,6 +187,18 @@ describe('createHttpApp', () => {
     await request(appUnderTest(readiness).app).get('/readyz').expect(200);
   });
 
+  it("adds describe()'s details to /readyz's data without making them a check", async () => {
+    const readiness = new Readiness()
+      .add('postgres', () => true)
+      .describe('breakers', () => ({ mail: { state: 'open' } }));
+    const res = await request(appUnderTest(readiness).app).get('/readyz').expect(200);
+    expect(res.body).toEqual({
+      error: false,
+      message: 'ready',
+      data: { breakers: { mail: { state: 'open' } }, checks: { postgres: 'ok' } },
+    });
+  });
+
   it('exposes request count and latency by route pattern and status on /metrics', async () => {
     const { app } = appUnderTest();
     await request(app).get('/logs/1');

@@ -67,11 +67,13 @@ export function createHttpApp(options: HttpAppOptions): Express {
 
   app.get('/healthz', (_req, res) => sendOk(res, 'alive'));
   app.get('/readyz', async (_req, res) => {
-    const report = readiness ? await readiness.run() : { ready: true, checks: {}, failing: [] };
+    const report = readiness
+      ? await readiness.run()
+      : { ready: true, checks: {}, failing: [], details: {} };
     sendEnvelope(res, report.ready ? 200 : 503, {
       error: !report.ready,
       message: report.ready ? 'ready' : `not ready: ${report.failing.join(', ')}`,
-      data: { checks: report.checks },
+      data: { ...report.details, checks: report.checks },
     });
   });
   app.get('/metrics', async (_req, res) => {
