@@ -32,6 +32,7 @@ module.exports = {
     moduleNameMapper: {
       '^@ms/service-kit$': path.join(kitSrc, 'index.ts'),
       '^@ms/service-kit/testing$': path.join(kitSrc, 'testing/index.ts'),
+      '^@ms/service-kit/tracing$': path.join(kitSrc, 'tracing/index.ts'),
     },
   })),
 };

@@ -93,6 +93,7 @@ export async function start(config: Config, deps: StartDeps): Promise<RunningBro
         rpcPool,
         config.RPC_TIMEOUT_MS,
         config.LOGGER_RPC_PROTOCOL === 'gob' ? 'RPCServer.LogInfo' : 'LogInfo',
+        config.LOGGER_RPC_PROTOCOL === 'gob' ? 'go_net_rpc' : 'jsonrpc',
       ),
       grpc: new CoalescingLogWriter(grpcClient, {
         target: 'logger service',

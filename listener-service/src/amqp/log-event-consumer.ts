@@ -6,8 +6,12 @@ import {
   type Logger,
   REQUEST_ID_HEADER,
   acceptRequestId,
+  activeContext,
   errorSummary,
+  linkTo,
+  runInContext,
   runWithRequestId,
+  withSpan,
   withTimeout,
 } from '@ms/service-kit';
 import { type BatchLimits, Batcher } from '../domain/batcher';
@@ -43,6 +47,8 @@ interface Delivery {
   messageId: string | undefined;
   requestId: string;
   failedAttempts: number;
+  /** The trace context it came with (the amqplib instrumentation's consume span). */
+  trace: ReturnType<typeof activeContext>;
 }
 
 /** A delivery that parsed into an entry and waits in a batch. */
@@ -166,6 +172,7 @@ export class LogEventConsumer {
       messageId: typeof properties.messageId === 'string' ? properties.messageId : undefined,
       requestId: acceptRequestId(headers[REQUEST_ID_HEADER]),
       failedAttempts: attemptsOf(headers[ATTEMPTS_HEADER]),
+      trace: activeContext(),
     };
     const parsed = parseEvent({
       content: message.content,
@@ -179,7 +186,15 @@ export class LogEventConsumer {
     link.batcher.add({ ...delivery, entry: parsed.entry }, entryBytes(delivery));
   }
 
-  /** One logger call for the batch, then each delivery settled on its own. Never rejects. */
+  /**
+   * One logger call for the batch, then each delivery settled on its own. Never rejects.
+   *
+   * Tracing: the batch is one span, `store log batch`, child of its FIRST delivery's
+   * consume span (so a lone event's trace runs on unbroken from the broker to MongoDB)
+   * and linked to the consume span of every delivery in it (each event's trace reaches
+   * the batch through its link). Each delivery is then settled (ack, retry copy or dead
+   * letter) in its own trace context.
+   */
   private async storeBatch(batch: PendingDelivery[]): Promise<void> {
     const { logger, metrics } = this.options;
     metrics.batchSize.observe(batch.length);
@@ -189,25 +204,36 @@ export class LogEventConsumer {
     // it), and this line ties it to the request ids of the events in it.
     const only = batch.length === 1 ? batch[0] : undefined;
     const batchRequestId = only ? only.requestId : `batch-${randomUUID()}`;
-    const outcomes = await runWithRequestId(batchRequestId, () => {
-      if (!only) {
-        logger.info(
-          {
-            batchRequestId,
-            size: batch.length,
-            requestIds: batch.map((delivery) => delivery.requestId),
-          },
-          'log batch sent to the logger',
-        );
-      }
-      return storeBatch(batch, this.options);
-    });
+    const span = {
+      parent: batch[0]?.trace,
+      links: batch.flatMap((delivery) => linkTo(delivery.trace) ?? []),
+      attributes: { 'messaging.batch.message_count': batch.length },
+    };
+    const store = () =>
+      runWithRequestId(batchRequestId, () => {
+        if (!only) {
+          logger.info(
+            {
+              batchRequestId,
+              size: batch.length,
+              requestIds: batch.map((delivery) => delivery.requestId),
+            },
+            'log batch sent to the logger',
+          );
+        }
+        return storeBatch(batch, this.options);
+      });
+    const outcomes = await withSpan('store log batch', span, store);
     endTimer();
     await Promise.all(batch.map((delivery, index) => this.settle(delivery, outcomes[index]!)));
   }
 
-  /** Carries out the outcome of one delivery; never rejects. */
+  /** Carries out the outcome of one delivery, in its own trace; never rejects. */
   private async settle(delivery: Delivery, outcome: Outcome): Promise<void> {
+    await runInContext(delivery.trace, () => this.settleInContext(delivery, outcome));
+  }
+
+  private async settleInContext(delivery: Delivery, outcome: Outcome): Promise<void> {
     await runWithRequestId(delivery.requestId, async () => {
       if (!delivery.link.open) {
         // Its channel is gone, so it can no longer be acked: RabbitMQ redelivers it (the

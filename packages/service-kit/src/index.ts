@@ -21,3 +21,4 @@ export * from './grpc/logs-proto';
 export * from './amqp';
 export * from './run-service';
 export * from './gob';
+export * from './tracing/context';
