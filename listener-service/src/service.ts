@@ -34,7 +34,8 @@ export interface RunningListener {
  */
 export async function start(config: ListenerConfig, deps: StartDeps): Promise<RunningListener> {
   const { logger, signal } = deps;
-  const metrics = createListenerMetrics();
+  // queue depths are read on each scrape, from the consumer's connection
+  const metrics = createListenerMetrics(() => consumer.queueDepths());
   const retryPolicy = new RetryPolicy(config.MAX_ATTEMPTS, config.RETRY_DELAYS_MS);
   const store = new LoggerClient({
     baseUrl: config.LOGGER_SERVICE_URL,

@@ -30,6 +30,7 @@ const receiver = new OtlpReceiver();
 const children: { service: string; child: ChildProcess; lines: Record<string, unknown>[] }[] = [];
 let database: ScratchDatabase;
 let brokerUrl = '';
+let listenerUrl = '';
 const names = {
   exchange: `${name}.logs`,
   queue: `${name}.listener`,
@@ -115,7 +116,7 @@ beforeAll(async () => {
     RPC_PORT: String(rpcPort),
     GRPC_PORT: String(grpcPort),
   });
-  const [auth] = await Promise.all([
+  const [auth, listener] = await Promise.all([
     spawnService('authentication-service', {
       POSTGRES_URL: database.url,
       LOGGER_SERVICE_URL: logger.url,
@@ -143,6 +144,7 @@ beforeAll(async () => {
     LOGGER_GRPC_ADDR: `127.0.0.1:${grpcPort}`,
   });
   brokerUrl = broker.url;
+  listenerUrl = listener!.url;
 });
 
 afterAll(async () => {
@@ -283,6 +285,22 @@ it('one trace runs broker -> RabbitMQ -> listener -> logger -> MongoDB, each hop
   const batch = spans.find((s) => s.name === 'store log batch')!;
   const consume = spans.find(is('listener-service', 'consumer'))!;
   expect(batch.links).toContainEqual({ traceId, spanId: consume.spanId });
+});
+
+it("the listener's /metrics has the pipeline's lag and its queues' depths (the dashboard's)", async () => {
+  const metrics = await (await fetch(`${listenerUrl}/metrics`)).text();
+  // the event of the test above was stored: one lag observation at least
+  expect(
+    Number(/^listener_event_lag_seconds_count\{[^}]*\} (\d+)/m.exec(metrics)?.[1]),
+  ).toBeGreaterThan(0);
+  for (const queue of [names.queue, names.deadQueue, `${names.queue}.retry.500ms`]) {
+    expect(metrics).toMatch(
+      new RegExp(
+        `^listener_queue_messages\\{[^}]*queue="${queue.replace(/\./g, '\\.')}"[^}]*\\} 0$`,
+        'm',
+      ),
+    );
+  }
 });
 
 it.each([

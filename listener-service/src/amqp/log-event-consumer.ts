@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { ConfirmChannel, ConsumeMessage } from 'amqplib';
+import type { Channel, ConfirmChannel, ConsumeMessage } from 'amqplib';
 import {
   type AmqpChannelModel,
   type LogWrite,
@@ -78,6 +78,8 @@ export interface LogEventConsumerOptions extends StoreBatchDeps {
 export class LogEventConsumer {
   private link: Link | undefined;
   private consumerTag: string | undefined;
+  /** A channel of its own for the queue-depth probe, so a failed check never closes the consumer's. */
+  private probeChannel: Promise<Channel> | undefined;
   private readonly inFlight = new Set<Promise<void>>();
   private stopping = false;
 
@@ -152,6 +154,43 @@ export class LogEventConsumer {
         () => undefined,
       );
     }
+  }
+
+  /**
+   * Messages waiting in the work queue, each retry queue and the dead-letter queue (for
+   * /metrics). Throws while disconnected; each check is bounded by `timeoutMs`.
+   */
+  async queueDepths(timeoutMs = 1000): Promise<Record<string, number>> {
+    const link = this.link;
+    if (!link?.open) throw new Error('not connected');
+    const { queue, deadLetterQueue, retryDelaysMs } = this.options.topology;
+    const queues = [
+      queue,
+      ...retryDelaysMs.map((ms) => retryQueueName(queue, ms)),
+      deadLetterQueue,
+    ];
+    this.probeChannel ??= link.connection.createChannel().then((channel) => {
+      const forget = () => {
+        this.probeChannel = undefined;
+      };
+      channel.on('close', forget);
+      channel.on('error', forget);
+      return channel;
+    });
+    const probe = this.probeChannel;
+    const depths: Record<string, number> = {};
+    await withTimeout(
+      async () => {
+        const channel = await probe;
+        for (const name of queues) depths[name] = (await channel.checkQueue(name)).messageCount;
+      },
+      timeoutMs,
+      'queue depth check',
+    ).catch((err: unknown) => {
+      if (this.probeChannel === probe) this.probeChannel = undefined;
+      throw err;
+    });
+    return depths;
   }
 
   private onMessage(link: Link, message: ConsumeMessage | null): void {
@@ -267,6 +306,7 @@ export class LogEventConsumer {
       case 'stored':
         link.channel.ack(message);
         metrics.stored.inc();
+        observeLag(metrics, message);
         return;
       case 'retry':
         await link.copies.publishCopy(
@@ -353,6 +393,13 @@ export class LogEventConsumer {
     this.consumerTag = undefined;
     this.options.metrics.consuming.set(0);
   }
+}
+
+/** Publish (AMQP timestamp, in whole seconds) to stored; nothing when there is no timestamp. */
+function observeLag(metrics: ListenerMetrics, message: ConsumeMessage): void {
+  const published = Number(message.properties.timestamp);
+  if (!Number.isFinite(published) || published <= 0) return;
+  metrics.lag.observe(Math.max(0, Date.now() / 1000 - published));
 }
 
 function attemptsOf(header: unknown): number {

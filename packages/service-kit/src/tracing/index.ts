@@ -66,6 +66,15 @@ export interface Tracing extends TracingSettings {
   shutdown(): Promise<void>;
 }
 
+/** The variables tracing reads here (the SDK reads other OTEL_* ones itself). */
+export const TRACING_ENV_KEYS = [
+  'OTEL_SDK_DISABLED',
+  'OTEL_EXPORTER_OTLP_ENDPOINT',
+  'OTEL_EXPORTER_OTLP_TRACES_ENDPOINT',
+  'OTEL_SERVICE_NAME',
+  'OTEL_LOG_LEVEL',
+] as const;
+
 /** Reads the tracing variables; throws naming the variable when one is malformed. */
 export function tracingSettings(serviceName: string, env: NodeJS.ProcessEnv): TracingSettings {
   const disabled = (env.OTEL_SDK_DISABLED ?? '').trim().toLowerCase();
