@@ -109,7 +109,14 @@ let active: Tracing | undefined;
  */
 export function startTracing(serviceName: string, options: TracingOptions = {}): Tracing {
   if (active) return active;
-  const settings = tracingSettings(serviceName, options.env ?? process.env);
+  let settings: TracingSettings;
+  try {
+    settings = tracingSettings(serviceName, options.env ?? process.env);
+  } catch (err) {
+    // As loadConfig does for the service's own variables: one line naming it, exit 1.
+    process.stderr.write(`${(err as Error).message}\n`);
+    process.exit(1);
+  }
   if (!settings.enabled) {
     active = { ...settings, flush: async () => {}, shutdown: async () => {} };
     return active;
