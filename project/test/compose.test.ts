@@ -239,7 +239,7 @@ describe('docker-compose.yml', () => {
       // the kit's HTTP metrics and the listener's (one registry has both)
       const exported = new Set(
         (await createListenerMetrics().registry.getMetricsAsJSON()).flatMap((metric) =>
-          metric.type === 'histogram' ? [`${metric.name}_bucket`] : [metric.name],
+          String(metric.type) === 'histogram' ? [`${metric.name}_bucket`] : [metric.name],
         ),
       );
       // the broker's breaker gauge (0 closed, 1 half-open, 2 open) is the breakers' work

@@ -32,7 +32,7 @@ const binary = path.join(
 );
 const built = existsSync(binary);
 if (!built) {
-  // eslint-disable-next-line no-console -- why the test is skipped, in the run's output
+  // why the test is skipped, in the run's output
   console.warn(`jaeger-export.test.ts skipped: no Jaeger at ${binary} (make jaeger builds it)`);
 }
 

@@ -15,6 +15,7 @@ import {
   eventually,
   freePort,
   infra,
+  requireMailHog,
   requireMongo,
   requirePostgres,
   requireRabbitMq,
@@ -27,7 +28,13 @@ jest.setTimeout(180_000);
 
 const name = uniqueName('tracing_e2e');
 const receiver = new OtlpReceiver();
-const children: { service: string; child: ChildProcess; lines: Record<string, unknown>[] }[] = [];
+const children: {
+  service: string;
+  child: ChildProcess;
+  lines: Record<string, unknown>[];
+  /** Its stderr and non-JSON output, for failures (TRACING_TEST_DEBUG=1 prints them). */
+  debug: () => string;
+}[] = [];
 let database: ScratchDatabase;
 let brokerUrl = '';
 let listenerUrl = '';
@@ -105,9 +112,10 @@ beforeAll(async () => {
   await requirePostgres();
   await requireRabbitMq();
   await requireMongo();
+  await requireMailHog();
   await receiver.start();
   database = await createScratchDatabase('tracing_auth');
-  const { amqpUrl, mongoUrl } = infra();
+  const { amqpUrl, mongoUrl, mailHost, mailPort } = infra();
 
   const [rpcPort, grpcPort] = [await freePort(), await freePort()];
   const logger = await spawnService('logger-service', {
@@ -116,7 +124,7 @@ beforeAll(async () => {
     RPC_PORT: String(rpcPort),
     GRPC_PORT: String(grpcPort),
   });
-  const [auth, listener] = await Promise.all([
+  const [auth, listener, mail] = await Promise.all([
     spawnService('authentication-service', {
       POSTGRES_URL: database.url,
       LOGGER_SERVICE_URL: logger.url,
@@ -133,12 +141,13 @@ beforeAll(async () => {
       // one event, one batch: the trace of a lone event is the case under test
       BATCH_MAX_WAIT_MS: '0',
     }),
+    spawnService('mail-service', { MAIL_HOST: mailHost, MAIL_PORT: String(mailPort) }),
   ]);
   const broker = await spawnService('broker-service', {
     AMQP_URL: amqpUrl,
     LOGS_EXCHANGE: names.exchange,
     AUTH_SERVICE_URL: auth!.url,
-    MAIL_SERVICE_URL: 'http://127.0.0.1:9', // not used here
+    MAIL_SERVICE_URL: mail!.url,
     LOGGER_SERVICE_URL: logger.url,
     LOGGER_RPC_ADDR: `127.0.0.1:${rpcPort}`,
     LOGGER_GRPC_ADDR: `127.0.0.1:${grpcPort}`,
@@ -349,6 +358,25 @@ it('broker -> authentication -> Postgres is one trace, and the login event conti
     (s) => s.service === 'authentication-service' && dbSystem(s) === 'postgresql',
   )!;
   expect(ancestors(spans, query)).toContainEqual(authServer);
+});
+
+it('broker -> mail -> SMTP is one trace', async () => {
+  const { status, traceId } = await postToBroker('/handle', {
+    action: 'mail',
+    mail: { from: 'me@example.com', to: 'you@example.com', subject: name, message: 'traced' },
+  });
+  expect(status).toBe(202);
+  const spans = await traceWith(traceId, {
+    mailServer: is('mail-service', 'server'),
+    smtp: is('mail-service', 'client', (s) => s.name === 'smtp send'),
+  });
+  const mailServer = spans.find(is('mail-service', 'server'))!;
+  expect(spans.find((s) => s.spanId === mailServer.parentSpanId)).toMatchObject({
+    service: 'broker-service',
+    kind: 'client',
+  });
+  const smtp = spans.find((s) => s.name === 'smtp send')!;
+  expect(ancestors(spans, smtp)).toContainEqual(mailServer);
 });
 
 it('every log line written inside a trace carries its trace_id and span_id; X-Request-Id still works', async () => {
