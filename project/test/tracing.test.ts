@@ -407,6 +407,11 @@ it('every log line written inside a trace carries its trace_id and span_id; X-Re
     expect(line.span_id).toMatch(/^[0-9a-f]{16}$/);
   }
   expect(traceId).toMatch(TRACE_ID);
+  // the request id is on the HTTP server spans, so the trace can be found by it
+  const spans = await traceWith(traceId, {
+    loggerServer: is('logger-service', 'server', (s) => s.name === 'LogInfo'),
+  });
+  expect(spans.find(is('broker-service', 'server'))?.attributes['request.id']).toBe(requestId);
 });
 
 it('a request without a traceparent starts a trace of its own, which reaches the logger', async () => {

@@ -32,6 +32,11 @@ export function currentTraceIds(): { trace_id: string; span_id: string } | undef
   return { trace_id: traceId, span_id: spanId };
 }
 
+/** Sets an attribute on the span running now (a no-op outside a trace). */
+export function setSpanAttribute(key: string, value: string | number | boolean): void {
+  trace.getActiveSpan()?.setAttribute(key, value);
+}
+
 /** The current context as W3C members, to put in a message that crosses a process. */
 export function injectTraceContext(from: Context = context.active()): TraceCarrier {
   const carrier: Record<string, string> = {};
