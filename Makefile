@@ -5,7 +5,7 @@ FRONT_END_PID := .front-end.pid
 STATE := project/.state
 
 .DEFAULT_GOAL := help
-.PHONY: help infra infra-down dev test test-images build lint typecheck bench up up-build down logs start stop clean \
+.PHONY: help infra infra-down dev jaeger test test-images build lint typecheck bench up up-build up-observability down logs start stop clean \
 	broker auth logger mail listener require-docker k8s-render k8s-up k8s-down require-kubectl
 
 help: ## list the targets
@@ -15,12 +15,16 @@ help: ## list the targets
 infra: ## start local Postgres, RabbitMQ, FerretDB (MongoDB) and MailHog (no Docker)
 	@bash project/infra/up.sh
 
-infra-down: ## stop the local FerretDB and MailHog started by `make infra`
+infra-down: ## stop the local FerretDB, MailHog (and Jaeger) started by `make infra` (`make jaeger`)
 	@bash project/infra/down.sh
 
 dev: infra ## run every service and the page as local processes (Ctrl-C stops all)
 	@test -d node_modules || npm ci --no-audit --no-fund
+	@bash project/infra/jaeger.sh start-if-built
 	@node project/dev/run-all.mjs
+
+jaeger: ## build (once, ~20 min) and start a local Jaeger: OTLP :4317/:4318, API :16686; make dev exports to it
+	@bash project/infra/jaeger.sh start
 
 test: ## the one test command: install, infra, lint, type-check, build, all tests on Node 20 and 26
 	@bash project/scripts/test.sh
@@ -53,8 +57,11 @@ up: require-docker ## start the compose stack from existing images
 up-build: require-docker ## build the images and start the compose stack
 	$(COMPOSE) up -d --build
 
-down: require-docker ## stop the compose stack
-	$(COMPOSE) down
+up-observability: require-docker ## up-build plus Jaeger :16686, Prometheus :9090, Grafana :3000; services export traces
+	OTEL_EXPORTER_OTLP_ENDPOINT=http://jaeger:4318 $(COMPOSE) --profile observability up -d --build
+
+down: require-docker ## stop the compose stack (the observability profile's containers too)
+	$(COMPOSE) --profile observability down
 
 logs: require-docker ## follow the compose services' logs
 	$(COMPOSE) logs -f --tail=100

@@ -32,7 +32,10 @@ module.exports = {
     },
     moduleNameMapper: {
       '^@ms/service-kit$': path.join(kitSrc, 'index.ts'),
-      '^@ms/service-kit/(contracts|clients|amqp|grpc|gob)$': path.join(kitSrc, '$1/index.ts'),
+      '^@ms/service-kit/(contracts|clients|amqp|grpc|gob|tracing)$': path.join(
+        kitSrc,
+        '$1/index.ts',
+      ),
       '^@ms/testing$': path.join(__dirname, 'packages/testing/src/index.ts'),
     },
   })),

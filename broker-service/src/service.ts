@@ -108,6 +108,7 @@ export async function start(config: Config, deps: StartDeps): Promise<RunningBro
           rpcPool,
           config.RPC_TIMEOUT_MS,
           config.LOGGER_RPC_PROTOCOL === 'gob' ? 'RPCServer.LogInfo' : 'LogInfo',
+          config.LOGGER_RPC_PROTOCOL === 'gob' ? 'go_net_rpc' : 'jsonrpc',
         ),
         breakers['logger-rpc'],
       ),

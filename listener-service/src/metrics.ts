@@ -10,9 +10,18 @@ export interface ListenerMetrics extends Metrics {
   consuming: Gauge;
   batchSize: Histogram;
   batchSeconds: Histogram;
+  lag: Histogram;
+  queueMessages: Gauge<'queue'>;
 }
 
-export function createListenerMetrics(): ListenerMetrics {
+/** Messages waiting in each of the listener's queues (work, retry, dead letter), by name. */
+export type QueueDepthProbe = () => Promise<Record<string, number>>;
+
+/**
+ * `queueDepths`, when given, is asked on every scrape (Prometheus's pull: no polling in
+ * between); a probe that fails or is not connected leaves the gauge without samples.
+ */
+export function createListenerMetrics(queueDepths?: QueueDepthProbe): ListenerMetrics {
   const metrics = createMetrics('listener-service');
   const registers = [metrics.registry];
   return {
@@ -54,6 +63,26 @@ export function createListenerMetrics(): ListenerMetrics {
       help: 'Time to store one batch (logger call, including split-up calls after a refusal)',
       buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
       registers,
+    }),
+    lag: new Histogram({
+      name: 'listener_event_lag_seconds',
+      help:
+        "The pipeline's lag: from the broker's publish (the message's AMQP timestamp, whole " +
+        'seconds, so up to 1 s more) to the event being stored, retries included',
+      buckets: [0.5, 1, 2, 5, 10, 30, 60, 300, 900, 3600],
+      registers,
+    }),
+    queueMessages: new Gauge({
+      name: 'listener_queue_messages',
+      help: "Messages waiting in the listener's queues (work, retry and dead-letter), by queue",
+      labelNames: ['queue'],
+      registers,
+      async collect() {
+        this.reset();
+        if (!queueDepths) return;
+        const depths = await queueDepths().catch(() => ({}));
+        for (const [queue, count] of Object.entries(depths)) this.set({ queue }, count);
+      },
     }),
   };
 }

@@ -31,7 +31,8 @@ export function start(
   config: ListenerConfig,
   { logger, signal }: StartDeps,
 ): Promise<RunningListener> {
-  const metrics = createListenerMetrics();
+  // queue depths are read on each scrape, from the consumer's connection
+  const metrics = createListenerMetrics(() => consumer.queueDepths());
   const retryPolicy = new RetryPolicy(config.MAX_ATTEMPTS, config.RETRY_DELAYS_MS);
   const store = new LoggerClient({
     baseUrl: config.LOGGER_SERVICE_URL,

@@ -6,6 +6,7 @@
 // Set DEV_SERVICES=broker,logger to run a subset. Services run from source with tsx;
 // the root tsconfig.json maps @ms/service-kit to its source, so no build step is needed.
 import { concurrently } from 'concurrently';
+import { connect } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -26,6 +27,17 @@ const services = [
   { name: 'front-end', folder: 'front-end', color: 'white' },
 ];
 
+// Traces: exported to a local Jaeger when one answers on its OTLP HTTP port (`make jaeger`,
+// started by `make dev` once built), unless OTEL_EXPORTER_OTLP_ENDPOINT says otherwise.
+const JAEGER_OTLP = { host: '127.0.0.1', port: 4318 };
+const tracingEnv = {};
+if (process.env.OTEL_EXPORTER_OTLP_ENDPOINT === undefined && (await answers(JAEGER_OTLP))) {
+  tracingEnv.OTEL_EXPORTER_OTLP_ENDPOINT = `http://${JAEGER_OTLP.host}:${JAEGER_OTLP.port}`;
+  console.log(
+    `dev: traces go to Jaeger (${tracingEnv.OTEL_EXPORTER_OTLP_ENDPOINT}; API and UI on :16686)`,
+  );
+}
+
 const wanted = process.env.DEV_SERVICES?.split(',').map((s) => s.trim());
 const selected = services.filter((s) => !wanted || wanted.includes(s.name));
 
@@ -35,7 +47,7 @@ const { result } = concurrently(
     prefixColor: s.color,
     command: `node_modules/.bin/tsx ${s.folder}/src/main.ts`,
     cwd: root,
-    env: { NODE_ENV: 'development', ...s.env },
+    env: { NODE_ENV: 'development', ...tracingEnv, ...s.env },
   })),
   {
     prefix: '{time} {name}',
@@ -56,3 +68,17 @@ result.then(
     process.exit(failed.length ? 1 : 0);
   },
 );
+
+function answers({ host, port }) {
+  return new Promise((resolve) => {
+    const socket = connect({ host, port });
+    socket.setTimeout(500);
+    const done = (ok) => {
+      socket.destroy();
+      resolve(ok);
+    };
+    socket.once('connect', () => done(true));
+    socket.once('timeout', () => done(false));
+    socket.once('error', () => done(false));
+  });
+}

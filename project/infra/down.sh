@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# down.sh [--all]: stop the FerretDB and MailHog processes that up.sh started
+# down.sh [--all]: stop the FerretDB and MailHog processes that up.sh started (and the
+# Jaeger that jaeger.sh started)
 # (found by pid file only; instances started some other way are left alone).
 # With --all, also stop the system services RabbitMQ and PostgreSQL.
 set -euo pipefail
@@ -27,6 +28,7 @@ down_daemon() {
 
 down_daemon mailhog "$MAILHOG_EXE_GLOB"
 down_daemon ferretdb "$FERRETDB_EXE_GLOB"
+down_daemon jaeger "$JAEGER_EXE_GLOB"
 
 if $all; then
   "$INFRA_DIR/rabbitmq.sh" stop

@@ -135,3 +135,11 @@ stop_pidfile() {
   fi
   rm -f "$1"
 }
+
+# ---- Jaeger (optional: project/infra/jaeger.sh, `make jaeger`) -----------------
+JAEGER_VERSION="v1.76.0"   # the Go module's version of Jaeger v2; pinned in jaeger/go.mod
+JAEGER_BIN="$BIN_DIR/jaeger-$JAEGER_VERSION"
+JAEGER_EXE_GLOB="*/jaeger-v*"
+JAEGER_UI_PORT=16686 JAEGER_OTLP_GRPC_PORT=4317 JAEGER_OTLP_HTTP_PORT=4318
+JAEGER_QUERY_GRPC_PORT=16685 JAEGER_HEALTH_PORT=13133
+jaeger_ready() { port_open 127.0.0.1 "$JAEGER_OTLP_HTTP_PORT" && port_open 127.0.0.1 "$JAEGER_UI_PORT"; }

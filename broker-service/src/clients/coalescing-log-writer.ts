@@ -3,8 +3,12 @@ import {
   type Logger,
   ValidationError,
   WriteCoalescer,
+  activeContext,
   currentRequestId,
+  linkTo,
+  runInContext,
   runWithRequestId,
+  withSpan,
 } from '@ms/service-kit';
 import { type LogBatchResult, type LogEntry } from '@ms/service-kit/contracts';
 import type { LogWriter } from '../domain/ports';
@@ -28,6 +32,8 @@ export interface CoalescingLogWriterOptions {
 interface QueuedWrite {
   entry: LogEntry;
   requestId: string | undefined;
+  /** The writer's trace context: its call to the logger continues that trace. */
+  trace: ReturnType<typeof activeContext>;
 }
 
 type Answer = { message: string } | { error: Error };
@@ -56,7 +62,11 @@ export class CoalescingLogWriter implements LogWriter {
   }
 
   async write(entry: LogEntry): Promise<string> {
-    const answer = await this.coalescer.submit({ entry, requestId: currentRequestId() });
+    const answer = await this.coalescer.submit({
+      entry,
+      requestId: currentRequestId(),
+      trace: activeContext(),
+    });
     if ('error' in answer) throw answer.error;
     return answer.message;
   }
@@ -64,25 +74,36 @@ export class CoalescingLogWriter implements LogWriter {
   private async flush(writes: QueuedWrite[]): Promise<Answer[]> {
     const [only] = writes;
     if (only && writes.length === 1) {
-      // A lone write carries its own request id and gets the single call's answer.
-      return runWithRequestId(only.requestId ?? randomUUID(), async () => [
-        { message: await this.transport.write(only.entry) },
-      ]);
+      // A lone write carries its own request id and trace and gets the single call's answer.
+      return runInContext(only.trace, () =>
+        runWithRequestId(only.requestId ?? randomUUID(), async () => [
+          { message: await this.transport.write(only.entry) },
+        ]),
+      );
     }
     // A batch call has an id of its own (its log line's requestId too); the line ties it
     // to the request ids of the writes in it.
+    // Traced as a span of its own, child of the first write's trace and linked to each
+    // write's span (as the listener's batches are).
     const batchRequestId = `batch-${randomUUID()}`;
-    const results = await runWithRequestId(batchRequestId, () => {
-      this.options.logger.info(
-        {
-          batchRequestId,
-          size: writes.length,
-          requestIds: writes.map((write) => write.requestId),
-        },
-        'log batch sent to the logger',
-      );
-      return this.transport.writeMany(writes.map((write) => write.entry));
-    });
+    const span = {
+      parent: writes[0]?.trace,
+      links: writes.flatMap((write) => linkTo(write.trace) ?? []),
+      attributes: { 'log.batch.size': writes.length },
+    };
+    const send = () =>
+      runWithRequestId(batchRequestId, () => {
+        this.options.logger.info(
+          {
+            batchRequestId,
+            size: writes.length,
+            requestIds: writes.map((write) => write.requestId),
+          },
+          'log batch sent to the logger',
+        );
+        return this.transport.writeMany(writes.map((write) => write.entry));
+      });
+    const results = await withSpan('log batch', span, send);
     return results.map((result) =>
       result.status === 'rejected'
         ? { error: new ValidationError(result.error ?? 'invalid log entry') }

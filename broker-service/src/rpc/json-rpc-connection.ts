@@ -1,6 +1,7 @@
 import { type Socket, connect } from 'node:net';
 import {
   type Logger,
+  type TraceCarrier,
   TimeoutError,
   UnavailableError,
   UpstreamError,
@@ -52,7 +53,12 @@ export class JsonRpcConnection {
     return this.pending.size;
   }
 
-  async call(method: string, params: Record<string, string>, timeoutMs: number): Promise<unknown> {
+  async call(
+    method: string,
+    params: Record<string, string>,
+    timeoutMs: number,
+    trace?: TraceCarrier,
+  ): Promise<unknown> {
     const deadline = Date.now() + timeoutMs;
     const socket = await this.connected(timeoutMs);
     const id = this.nextId++;
@@ -63,7 +69,7 @@ export class JsonRpcConnection {
         reject(new TimeoutError(`${this.endpoint.serviceName} timed out`));
       }, remaining);
       this.pending.set(id, { resolve, reject, timer });
-      socket.write((this.codec as RpcClientCodec).encodeCall(id, method, params));
+      socket.write((this.codec as RpcClientCodec).encodeCall(id, method, params, trace));
     });
   }
 

@@ -1,4 +1,4 @@
-import { errorSummary } from '@ms/service-kit';
+import { type TraceCarrier, errorSummary } from '@ms/service-kit';
 import { type JsonRpcEndpoint, JsonRpcConnection } from './json-rpc-connection';
 
 export interface JsonRpcPoolOptions extends JsonRpcEndpoint {
@@ -22,8 +22,13 @@ export class JsonRpcPool {
     );
   }
 
-  call(method: string, params: Record<string, string>, timeoutMs: number): Promise<unknown> {
-    return this.pick().call(method, params, timeoutMs);
+  call(
+    method: string,
+    params: Record<string, string>,
+    timeoutMs: number,
+    trace?: TraceCarrier,
+  ): Promise<unknown> {
+    return this.pick().call(method, params, timeoutMs, trace);
   }
 
   get connectedCount(): number {

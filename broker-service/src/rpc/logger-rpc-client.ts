@@ -1,9 +1,12 @@
 import {
+  SpanKind,
   TimeoutError,
   UnavailableError,
   UpstreamError,
   ValidationError,
   currentRequestId,
+  injectTraceContext,
+  withSpan,
 } from '@ms/service-kit';
 import { type LogEntry } from '@ms/service-kit/contracts';
 import type { LogWriter } from '../domain/ports';
@@ -18,28 +21,39 @@ const STORE_TIMEOUT = -32001;
 /**
  * The logger's method LogInfo; the answer is its result string. Over gob the method is the
  * Go original's RPCServer.LogInfo (a Go logger knows no other name; ours answers both).
+ * Each call is a client span (no instrumentation knows this transport) whose context goes
+ * with the request, so the logger's server span is its child.
  */
 export class LoggerRpcClient implements LogWriter {
   constructor(
     private readonly pool: JsonRpcPool,
     private readonly timeoutMs: number,
     private readonly method = 'LogInfo',
+    /** For the span: `jsonrpc`, or `go_net_rpc` for gob. */
+    private readonly rpcSystem = 'jsonrpc',
   ) {}
 
-  async write(entry: LogEntry): Promise<string> {
+  write(entry: LogEntry): Promise<string> {
     const params: Record<string, string> = { name: entry.name, data: entry.data };
     const requestId = currentRequestId();
     if (requestId) params.request_id = requestId;
-    let result: unknown;
-    try {
-      result = await this.pool.call(this.method, params, this.timeoutMs);
-    } catch (err) {
-      throw mapRemoteError(err);
-    }
-    if (typeof result !== 'string') {
-      throw new UpstreamError('logger service sent an invalid response');
-    }
-    return result;
+    const attributes = {
+      'rpc.system': this.rpcSystem,
+      'rpc.service': 'logger-service',
+      'rpc.method': this.method,
+    };
+    return withSpan(this.method, { kind: SpanKind.CLIENT, attributes }, async () => {
+      let result: unknown;
+      try {
+        result = await this.pool.call(this.method, params, this.timeoutMs, injectTraceContext());
+      } catch (err) {
+        throw mapRemoteError(err);
+      }
+      if (typeof result !== 'string') {
+        throw new UpstreamError('logger service sent an invalid response');
+      }
+      return result;
+    });
   }
 }
 

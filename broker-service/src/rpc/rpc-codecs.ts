@@ -1,4 +1,5 @@
 import { StringDecoder } from 'node:string_decoder';
+import { type TraceCarrier } from '@ms/service-kit';
 import { GOB_TYPE, GobRpcClientCodec, type GobStructType } from '@ms/service-kit/gob';
 import { JsonStreamSplitter } from './json-stream';
 
@@ -26,7 +27,13 @@ export interface RpcReply {
 
 /** One connection's encoding: calls out, replies in. Stateful (gob sends each type once). */
 export interface RpcClientCodec {
-  encodeCall(id: number, method: string, params: Record<string, string>): string | Buffer;
+  /** `trace`: the caller's W3C trace context, sent beside the params (see each codec). */
+  encodeCall(
+    id: number,
+    method: string,
+    params: Record<string, string>,
+    trace?: TraceCarrier,
+  ): string | Buffer;
   /** The replies completed by this chunk; throws when the stream is corrupt. */
   receive(chunk: Buffer): RpcReply[];
 }
@@ -39,13 +46,22 @@ interface JsonRpcResponse {
   error?: { code?: unknown; message?: unknown; data?: unknown };
 }
 
-/** JSON-RPC 2.0: one JSON object a call, answers split by brace depth (any framing). */
+/**
+ * JSON-RPC 2.0: one JSON object a call, answers split by brace depth (any framing). The
+ * trace context rides as members `traceparent` (and `tracestate`) of the request object:
+ * JSON-RPC servers, Go's included, ignore members they do not know.
+ */
 export class JsonRpcClientCodec implements RpcClientCodec {
   private readonly text = new StringDecoder('utf8');
   private readonly splitter = new JsonStreamSplitter(MAX_MESSAGE_BYTES);
 
-  encodeCall(id: number, method: string, params: Record<string, string>): string {
-    return `${JSON.stringify({ jsonrpc: '2.0', id, method, params })}\n`;
+  encodeCall(
+    id: number,
+    method: string,
+    params: Record<string, string>,
+    trace: TraceCarrier = {},
+  ): string {
+    return `${JSON.stringify({ jsonrpc: '2.0', id, method, params, ...trace })}\n`;
   }
 
   receive(chunk: Buffer): RpcReply[] {
@@ -74,9 +90,9 @@ export class JsonRpcClientCodec implements RpcClientCodec {
 }
 
 /**
- * The Go original's argument type RPCPayload{Name, Data}, plus RequestID: a Go server
- * decoding into the original struct ignores a field it does not have, and this project's
- * logger takes the request id from it.
+ * The Go original's argument type RPCPayload{Name, Data}, plus RequestID and TraceParent:
+ * a Go server decoding into the original struct ignores fields it does not have, and this
+ * project's logger takes the request id and the W3C trace context from them.
  */
 const RPC_PAYLOAD: GobStructType = {
   name: 'RPCPayload',
@@ -84,6 +100,7 @@ const RPC_PAYLOAD: GobStructType = {
     { name: 'Name', typeId: GOB_TYPE.string },
     { name: 'Data', typeId: GOB_TYPE.string },
     { name: 'RequestID', typeId: GOB_TYPE.string },
+    { name: 'TraceParent', typeId: GOB_TYPE.string },
   ],
 };
 
@@ -93,11 +110,17 @@ export class GobClientCodec implements RpcClientCodec {
     maxMessageBytes: MAX_MESSAGE_BYTES,
   });
 
-  encodeCall(id: number, method: string, params: Record<string, string>): Buffer {
+  encodeCall(
+    id: number,
+    method: string,
+    params: Record<string, string>,
+    trace: TraceCarrier = {},
+  ): Buffer {
     return this.codec.encodeCall(id, method, {
       Name: params.name,
       Data: params.data,
       RequestID: params.request_id,
+      TraceParent: trace.traceparent,
     });
   }
 

@@ -1,11 +1,15 @@
 import { randomUUID } from 'node:crypto';
-import type { ConfirmChannel, ConsumeMessage } from 'amqplib';
+import type { Channel, ConfirmChannel, ConsumeMessage } from 'amqplib';
 import {
   type Logger,
   REQUEST_ID_HEADER,
   acceptRequestId,
+  activeContext,
   errorSummary,
+  linkTo,
+  runInContext,
   runWithRequestId,
+  withSpan,
   withTimeout,
 } from '@ms/service-kit';
 import { type LogWrite } from '@ms/service-kit/contracts';
@@ -43,6 +47,8 @@ interface Delivery {
   messageId: string | undefined;
   requestId: string;
   failedAttempts: number;
+  /** The trace context it came with (the amqplib instrumentation's consume span). */
+  trace: ReturnType<typeof activeContext>;
 }
 
 /** A delivery that parsed into an entry and waits in a batch. */
@@ -72,6 +78,8 @@ export interface LogEventConsumerOptions extends StoreBatchDeps {
 export class LogEventConsumer {
   private link: Link | undefined;
   private consumerTag: string | undefined;
+  /** A channel of its own for the queue-depth probe, so a failed check never closes the consumer's. */
+  private probeChannel: Promise<Channel> | undefined;
   private readonly inFlight = new Set<Promise<void>>();
   private stopping = false;
 
@@ -148,6 +156,43 @@ export class LogEventConsumer {
     }
   }
 
+  /**
+   * Messages waiting in the work queue, each retry queue and the dead-letter queue (for
+   * /metrics). Throws while disconnected; each check is bounded by `timeoutMs`.
+   */
+  async queueDepths(timeoutMs = 1000): Promise<Record<string, number>> {
+    const link = this.link;
+    if (!link?.open) throw new Error('not connected');
+    const { queue, deadLetterQueue, retryDelaysMs } = this.options.topology;
+    const queues = [
+      queue,
+      ...retryDelaysMs.map((ms) => retryQueueName(queue, ms)),
+      deadLetterQueue,
+    ];
+    this.probeChannel ??= link.connection.createChannel().then((channel) => {
+      const forget = () => {
+        this.probeChannel = undefined;
+      };
+      channel.on('close', forget);
+      channel.on('error', forget);
+      return channel;
+    });
+    const probe = this.probeChannel;
+    const depths: Record<string, number> = {};
+    await withTimeout(
+      async () => {
+        const channel = await probe;
+        for (const name of queues) depths[name] = (await channel.checkQueue(name)).messageCount;
+      },
+      timeoutMs,
+      'queue depth check',
+    ).catch((err: unknown) => {
+      if (this.probeChannel === probe) this.probeChannel = undefined;
+      throw err;
+    });
+    return depths;
+  }
+
   private onMessage(link: Link, message: ConsumeMessage | null): void {
     if (message === null) {
       // RabbitMQ cancelled the consumer (e.g. the queue was deleted): start over, which
@@ -166,6 +211,7 @@ export class LogEventConsumer {
       messageId: typeof properties.messageId === 'string' ? properties.messageId : undefined,
       requestId: acceptRequestId(headers[REQUEST_ID_HEADER]),
       failedAttempts: attemptsOf(headers[ATTEMPTS_HEADER]),
+      trace: activeContext(),
     };
     const parsed = parseEvent({
       content: message.content,
@@ -179,7 +225,15 @@ export class LogEventConsumer {
     link.batcher.add({ ...delivery, entry: parsed.entry }, entryBytes(delivery));
   }
 
-  /** One logger call for the batch, then each delivery settled on its own. Never rejects. */
+  /**
+   * One logger call for the batch, then each delivery settled on its own. Never rejects.
+   *
+   * Tracing: the batch is one span, `store log batch`, child of its FIRST delivery's
+   * consume span (so a lone event's trace runs on unbroken from the broker to MongoDB)
+   * and linked to the consume span of every delivery in it (each event's trace reaches
+   * the batch through its link). Each delivery is then settled (ack, retry copy or dead
+   * letter) in its own trace context.
+   */
   private async storeBatch(batch: PendingDelivery[]): Promise<void> {
     const { logger, metrics } = this.options;
     metrics.batchSize.observe(batch.length);
@@ -189,25 +243,36 @@ export class LogEventConsumer {
     // it), and this line ties it to the request ids of the events in it.
     const only = batch.length === 1 ? batch[0] : undefined;
     const batchRequestId = only ? only.requestId : `batch-${randomUUID()}`;
-    const outcomes = await runWithRequestId(batchRequestId, () => {
-      if (!only) {
-        logger.info(
-          {
-            batchRequestId,
-            size: batch.length,
-            requestIds: batch.map((delivery) => delivery.requestId),
-          },
-          'log batch sent to the logger',
-        );
-      }
-      return storeBatch(batch, this.options);
-    });
+    const span = {
+      parent: batch[0]?.trace,
+      links: batch.flatMap((delivery) => linkTo(delivery.trace) ?? []),
+      attributes: { 'messaging.batch.message_count': batch.length },
+    };
+    const store = () =>
+      runWithRequestId(batchRequestId, () => {
+        if (!only) {
+          logger.info(
+            {
+              batchRequestId,
+              size: batch.length,
+              requestIds: batch.map((delivery) => delivery.requestId),
+            },
+            'log batch sent to the logger',
+          );
+        }
+        return storeBatch(batch, this.options);
+      });
+    const outcomes = await withSpan('store log batch', span, store);
     endTimer();
     await Promise.all(batch.map((delivery, index) => this.settle(delivery, outcomes[index]!)));
   }
 
-  /** Carries out the outcome of one delivery; never rejects. */
+  /** Carries out the outcome of one delivery, in its own trace; never rejects. */
   private async settle(delivery: Delivery, outcome: Outcome): Promise<void> {
+    await runInContext(delivery.trace, () => this.settleInContext(delivery, outcome));
+  }
+
+  private async settleInContext(delivery: Delivery, outcome: Outcome): Promise<void> {
     await runWithRequestId(delivery.requestId, async () => {
       if (!delivery.link.open) {
         // Its channel is gone, so it can no longer be acked: RabbitMQ redelivers it (the
@@ -241,6 +306,7 @@ export class LogEventConsumer {
       case 'stored':
         link.channel.ack(message);
         metrics.stored.inc();
+        observeLag(metrics, message);
         return;
       case 'retry':
         await link.copies.publishCopy(
@@ -327,6 +393,13 @@ export class LogEventConsumer {
     this.consumerTag = undefined;
     this.options.metrics.consuming.set(0);
   }
+}
+
+/** Publish (AMQP timestamp, in whole seconds) to stored; nothing when there is no timestamp. */
+function observeLag(metrics: ListenerMetrics, message: ConsumeMessage): void {
+  const published = Number(message.properties.timestamp);
+  if (!Number.isFinite(published) || published <= 0) return;
+  metrics.lag.observe(Math.max(0, Date.now() / 1000 - published));
 }
 
 function attemptsOf(header: unknown): number {

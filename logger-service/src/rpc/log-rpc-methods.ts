@@ -1,9 +1,13 @@
 import {
   type Logger,
+  SpanKind,
   ValidationError,
   acceptRequestId,
   errorSummary,
+  extractTraceContext,
+  runInContext,
   runWithRequestId,
+  withSpan,
 } from '@ms/service-kit';
 import { type GobRpcRequest, type GobValue } from '@ms/service-kit/gob';
 import { type JSONRPCRequestLike, type RequestParamsLike, Server } from 'jayson/promise';
@@ -35,8 +39,13 @@ export function logRpcHandlers(entries: LogEntries, logger: Logger): LogRpcHandl
       if (!isLogInfo(request.serviceMethod)) {
         return { error: `rpc: can't find method ${request.serviceMethod}` };
       }
+      const params = gobParams(request);
       try {
-        return { reply: await call(request.serviceMethod, gobParams(request), 'gob') };
+        return {
+          reply: await runInContext(extractTraceContext({ traceparent: params?.traceparent }), () =>
+            call(request.serviceMethod, params, 'gob'),
+          ),
+        };
       } catch (err) {
         return { error: (err as RpcError).message };
       }
@@ -60,17 +69,23 @@ function createLogRpcServer(call: LogInfoCall): Server {
   return new Server(methods, { version: 2, maxBatchLength: MAX_BATCH_LENGTH });
 }
 
-/** One parsed message in, one response (or none) out. */
+/**
+ * One parsed message in, one response (or none) out. A request object's `traceparent`
+ * (and `tracestate`) member, which this project's broker adds, is the caller's trace: the
+ * call runs in it. The members of a batch's requests are not read (a batch is one message).
+ */
 function jsonMessageHandler(server: Server, call: LogInfoCall): RpcMessageHandler {
   return async (message) => {
     // jayson would parse a JSON string a second time; a request is an object or a batch.
     if (typeof message !== 'object' || message === null) {
       return errorResponse(RPC_ERROR.INVALID_REQUEST, 'Invalid request');
     }
-    if (isJsonRpc1Request(message)) return jsonRpc1Answer(message, call);
-    return new Promise((resolve) => {
-      server.call(message as JSONRPCRequestLike, (error, success) => {
-        resolve(error ?? success ?? undefined);
+    return runInContext(extractTraceContext(Array.isArray(message) ? {} : message), () => {
+      if (isJsonRpc1Request(message)) return jsonRpc1Answer(message, call);
+      return new Promise<object | undefined>((resolve) => {
+        server.call(message as JSONRPCRequestLike, (error, success) => {
+          resolve(error ?? success ?? undefined);
+        });
       });
     });
   };
@@ -109,13 +124,17 @@ function isLogInfo(method: string): boolean {
   return (LOG_INFO_METHODS as readonly string[]).includes(method);
 }
 
-/** The body is the original's RPCPayload{Name, Data}; RequestID is this project's addition. */
+/**
+ * The body is the original's RPCPayload{Name, Data}; RequestID and TraceParent are this
+ * project's additions (`request_id` and `traceparent` here, neither stored).
+ */
 function gobParams(request: GobRpcRequest): Record<string, unknown> | undefined {
   const body: GobValue = request.body;
   if (body.kind !== 'struct') return undefined;
   const params: Record<string, unknown> = {};
   for (const [field, value] of body.fields) {
-    params[field.toLowerCase() === 'requestid' ? 'request_id' : field] = value;
+    const lower = field.toLowerCase();
+    params[lower === 'requestid' ? 'request_id' : lower === 'traceparent' ? lower : field] = value;
   }
   return params;
 }
@@ -128,24 +147,33 @@ async function logInfo(
   transport: Transport,
 ): Promise<string> {
   const input = paramsObject(params);
-  return runWithRequestId(acceptRequestId(input?.request_id), async () => {
-    const started = process.hrtime.bigint();
-    const finished = (fields: object) =>
-      logger.info({ transport, method, durationMs: elapsedMs(started), ...fields }, 'rpc call');
-    try {
-      if (!input) {
-        throw new ValidationError('params must be {"name","data"} or [{"name","data"}]');
+  const attributes = {
+    'rpc.system': transport === 'gob' ? 'go_net_rpc' : 'jsonrpc',
+    'rpc.service': 'logger-service',
+    'rpc.method': method,
+  };
+  const requestId = acceptRequestId(input?.request_id);
+  const run = () =>
+    runWithRequestId(requestId, async () => {
+      const started = process.hrtime.bigint();
+      const finished = (fields: object) =>
+        logger.info({ transport, method, durationMs: elapsedMs(started), ...fields }, 'rpc call');
+      try {
+        if (!input) {
+          throw new ValidationError('params must be {"name","data"} or [{"name","data"}]');
+        }
+        const { name } = await entries.write(input);
+        finished({ outcome: 'ok' });
+        return `Processed payload via RPC: ${name}`;
+      } catch (err) {
+        const rpcError = toRpcError(err);
+        finished({ outcome: 'error', code: rpcError.code, err: errorSummary(err) });
+        if (rpcError.code === RPC_ERROR.INTERNAL_ERROR) logger.error({ err }, 'rpc call failed');
+        throw rpcError;
       }
-      const { name } = await entries.write(input);
-      finished({ outcome: 'ok' });
-      return `Processed payload via RPC: ${name}`;
-    } catch (err) {
-      const rpcError = toRpcError(err);
-      finished({ outcome: 'error', code: rpcError.code, err: errorSummary(err) });
-      if (rpcError.code === RPC_ERROR.INTERNAL_ERROR) logger.error({ err }, 'rpc call failed');
-      throw rpcError;
-    }
-  });
+    });
+  // A server span, child of the caller's span when the request carried its context.
+  return withSpan(method, { kind: SpanKind.SERVER, attributes }, run);
 }
 
 /**

@@ -1,8 +1,10 @@
 import {
   AppError,
+  SpanKind,
   TimeoutError,
   UnavailableError,
   UpstreamError,
+  withSpan,
   withTimeout,
 } from '@ms/service-kit';
 import nodemailer, { type Transporter } from 'nodemailer';
@@ -70,7 +72,13 @@ export class SmtpMailTransport implements MailTransport {
     this.transporter = nodemailer.createTransport(options);
   }
 
-  async send(mail: OutgoingMail): Promise<SentMail> {
+  /** One client span per mail (no instrumentation knows nodemailer). */
+  send(mail: OutgoingMail): Promise<SentMail> {
+    const attributes = { 'server.address': this.settings.host, 'server.port': this.settings.port };
+    return withSpan('smtp send', { kind: SpanKind.CLIENT, attributes }, () => this.sendNow(mail));
+  }
+
+  private async sendNow(mail: OutgoingMail): Promise<SentMail> {
     let info: SMTPPool.SentMessageInfo;
     try {
       info = await withTimeout(

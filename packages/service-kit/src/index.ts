@@ -23,3 +23,4 @@ export * from './http/metrics';
 export * from './http/server';
 export * from './run-service';
 export * from './service-resources';
+export * from './tracing/context';

@@ -1,5 +1,6 @@
 import pino from 'pino';
 import { currentRequestId } from './request-context';
+import { currentTraceIds } from './tracing/context';
 
 export type Logger = pino.Logger;
 
@@ -9,7 +10,10 @@ export interface LoggerOptions {
   destination?: pino.DestinationStream;
 }
 
-/** Structured JSON lines on stdout; every line logged inside a request carries its requestId. */
+/**
+ * Structured JSON lines on stdout; every line logged inside a request carries its requestId,
+ * and inside a trace its trace_id and span_id (a line's own fields win over these).
+ */
 export function createLogger(service: string, options: LoggerOptions = {}): Logger {
   return pino(
     {
@@ -19,7 +23,9 @@ export function createLogger(service: string, options: LoggerOptions = {}): Logg
       formatters: { level: (label) => ({ level: label }) },
       mixin: () => {
         const requestId = currentRequestId();
-        return requestId ? { requestId } : {};
+        const ids = currentTraceIds();
+        if (!ids) return requestId ? { requestId } : {};
+        return requestId ? { requestId, ...ids } : ids;
       },
     },
     options.destination ?? bufferedStdout(),

@@ -3,6 +3,7 @@ import { loadConfig } from './config';
 import { type Logger, createLogger } from './logger';
 import { errorSummary } from './errors';
 import { Shutdown } from './shutdown';
+import { flushTracing } from './tracing/context';
 
 interface EntryConfig {
   LOG_LEVEL: string;
@@ -36,6 +37,8 @@ export async function runService<S extends ConfigSchema>(entry: ServiceEntry<S>)
   const shutdown = new Shutdown({ logger, timeoutMs: config.SHUTDOWN_TIMEOUT_MS });
   shutdown.listen();
   handleCrashes(entry.name, logger, shutdown);
+  // Registered first, so closed last: the spans of the drain itself are exported too.
+  shutdown.register('tracing', flushTracing);
   try {
     const service = await entry.start(config, { logger, signal: shutdown.signal });
     shutdown.register(entry.name, () => service.stop());

@@ -4,3 +4,4 @@ export * from './wait';
 export * from './postgres';
 export * from './dependencies';
 export * from './go-peer';
+export * from './otlp-receiver';

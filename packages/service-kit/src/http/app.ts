@@ -8,6 +8,7 @@ import { sendEnvelope, sendOk } from './envelope';
 import { errorHandler } from './error-handler';
 import { type Metrics, createMetrics, metricsMiddleware } from './metrics';
 import { currentRequestId } from '../request-context';
+import { currentTraceIds } from '../tracing/context';
 import { requestIdMiddleware } from './request-id';
 
 export interface HttpAppOptions {
@@ -112,11 +113,13 @@ function accessLog(logger: Logger) {
     const started = process.hrtime.bigint();
     // Taken now: 'finish' fires outside the request's async context.
     const requestId = currentRequestId();
+    const traceIds = currentTraceIds();
     res.on('finish', () => {
       const durationMs = Number(process.hrtime.bigint() - started) / 1e6;
       logger.info(
         {
           requestId,
+          ...traceIds,
           method: req.method,
           path: req.path,
           status: res.statusCode,

@@ -1,0 +1,145 @@
+// The services' OTLP export against a real receiver: Jaeger v2, built from the Go module
+// by `make jaeger` (project/infra/jaeger.sh) into the binary cache, run here on free ports
+// with the dev config (project/infra/jaeger/config.yaml). A logger process exports to it;
+// the trace is read back through Jaeger's query API. Skipped, saying so, when no Jaeger
+// binary has been built (the build takes about 20 minutes, so the test never starts one).
+import { type ChildProcess, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import path from 'node:path';
+import {
+  ManagedProcess,
+  REPO_ROOT,
+  eventually,
+  freePort,
+  infra,
+  requireMongo,
+  uniqueName,
+  waitUntilReady,
+  withMongo,
+} from '@ms/testing';
+
+jest.setTimeout(120_000);
+
+const version = /^JAEGER_VERSION="([^"]+)"/m.exec(
+  readFileSync(path.join(REPO_ROOT, 'project/infra/lib.sh'), 'utf8'),
+)?.[1];
+const binary = path.join(
+  process.env.TS_MS_CACHE ?? path.join(homedir(), '.cache/ts-microservices'),
+  'bin',
+  `jaeger-${version}`,
+);
+const built = existsSync(binary);
+if (!built) {
+  // why the test is skipped, in the run's output
+  console.warn(`jaeger-export.test.ts skipped: no Jaeger at ${binary} (make jaeger builds it)`);
+}
+
+interface JaegerTrace {
+  spans: {
+    traceID: string;
+    spanID: string;
+    operationName: string;
+    processID: string;
+    references: { refType: string; spanID: string }[];
+  }[];
+  processes: Record<string, { serviceName: string }>;
+}
+
+(built ? describe : describe.skip)('export to Jaeger', () => {
+  const database = uniqueName('jaeger_export');
+  const ports = { ui: 0, otlpHttp: 0 };
+  let jaeger: ManagedProcess;
+  let logger: ChildProcess | undefined;
+
+  beforeAll(async () => {
+    await requireMongo();
+    const [ui, queryGrpc, otlpGrpc, otlpHttp, health] = await Promise.all(
+      [0, 0, 0, 0, 0].map(() => freePort()),
+    );
+    Object.assign(ports, { ui, otlpHttp });
+    // `env` sets Jaeger's ports (the config reads them) and execs it, keeping its pid
+    jaeger = new ManagedProcess(
+      'jaeger',
+      'env',
+      [
+        `JAEGER_UI_PORT=${ui}`,
+        `JAEGER_QUERY_GRPC_PORT=${queryGrpc}`,
+        `JAEGER_OTLP_GRPC_PORT=${otlpGrpc}`,
+        `JAEGER_OTLP_HTTP_PORT=${otlpHttp}`,
+        `JAEGER_HEALTH_PORT=${health}`,
+        'OTEL_TRACES_EXPORTER=none',
+        binary,
+        '--config',
+        `file:${path.join(REPO_ROOT, 'project/infra/jaeger/config.yaml')}`,
+      ],
+      otlpHttp!,
+    );
+    await jaeger.start(30_000);
+  });
+
+  afterAll(async () => {
+    if (logger && logger.exitCode === null) {
+      const exited = new Promise((resolve) => logger?.once('exit', resolve));
+      logger.kill('SIGTERM');
+      await exited;
+    }
+    await jaeger?.stop();
+    await withMongo((client) => client.db(database).dropDatabase()).catch(() => undefined);
+  });
+
+  it("a service's spans arrive in Jaeger over OTLP http/protobuf, with the caller's parent", async () => {
+    const [port, rpcPort, grpcPort] = [await freePort(), await freePort(), await freePort()];
+    logger = spawn(
+      process.execPath,
+      ['--import', 'tsx', path.join(REPO_ROOT, 'logger-service/src/main.ts')],
+      {
+        cwd: path.join(REPO_ROOT, 'logger-service'),
+        env: {
+          ...process.env,
+          PORT: String(port),
+          RPC_PORT: String(rpcPort),
+          GRPC_PORT: String(grpcPort),
+          MONGO_URL: infra().mongoUrl,
+          MONGO_DB: database,
+          OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${ports.otlpHttp}`,
+          OTEL_BSP_SCHEDULE_DELAY: '100',
+        },
+        stdio: 'ignore',
+      },
+    );
+    const url = `http://127.0.0.1:${port}`;
+    await waitUntilReady(url, { child: logger });
+    const hexTraceId = randomBytes(16).toString('hex');
+    const response = await fetch(`${url}/log`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        traceparent: `00-${hexTraceId}-00f067aa0ba902b7-01`,
+      },
+      body: JSON.stringify({ name: database, data: 'to jaeger' }),
+    });
+    expect(response.status).toBe(202);
+
+    const trace = await eventually(
+      async () => {
+        const answer = await fetch(`http://127.0.0.1:${ports.ui}/api/traces/${hexTraceId}`);
+        if (!answer.ok) return undefined;
+        const body = (await answer.json()) as { data?: JaegerTrace[] };
+        const found = body.data?.[0];
+        return found && found.spans.some((s) => s.operationName === 'POST /log')
+          ? found
+          : undefined;
+      },
+      { timeoutMs: 20_000, intervalMs: 250, what: `trace ${hexTraceId} in Jaeger` },
+    );
+    const server = trace.spans.find((s) => s.operationName === 'POST /log')!;
+    expect(trace.processes[server.processID]?.serviceName).toBe('logger-service');
+    expect(server.references).toContainEqual(
+      expect.objectContaining({ refType: 'CHILD_OF', spanID: '00f067aa0ba902b7' }),
+    );
+    // MongoDB's spans are in the same trace, below the request
+    expect(trace.spans.length).toBeGreaterThan(2);
+  });
+});
