@@ -70,7 +70,7 @@ describe('two replicas of every stateless service', () => {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify(body),
-      signal: AbortSignal.timeout(10_000),
+      signal: AbortSignal.timeout(30_000), // a safety net, not a latency check: the machine may be busy,
     });
   const stored = (filter: Record<string, unknown>) =>
     withMongo((client) =>
