@@ -16,6 +16,7 @@ import { MailClient } from './clients/mail-client';
 import type { Config } from './config';
 import { Broker } from './domain/broker';
 import { GrpcLogsClient } from './grpc/logs-client';
+import { TokenVerifier } from './auth/token-verifier';
 import { brokerRoutes } from './http/routes';
 import { JsonRpcPool } from './rpc/json-rpc-pool';
 import { LoggerRpcClient } from './rpc/logger-rpc-client';
@@ -119,7 +120,17 @@ export async function start(config: Config, deps: StartDeps): Promise<RunningBro
     logger,
     corsOrigins: config.CORS_ORIGINS,
     readiness,
-    routes: brokerRoutes(broker),
+    routes: brokerRoutes(
+      broker,
+      new TokenVerifier({
+        jwksUrl: config.TOKEN_JWKS_URL,
+        issuer: config.TOKEN_ISSUER,
+        audience: config.TOKEN_AUDIENCE,
+        timeoutMs: config.JWKS_TIMEOUT_MS,
+        cacheMaxAgeMs: config.JWKS_CACHE_MAX_AGE_MS,
+        cooldownMs: config.JWKS_COOLDOWN_MS,
+      }),
+    ),
   });
   const server = await listen(app, config.PORT);
   logger.info({ port: portOf(server) }, 'broker-service listening');

@@ -8,7 +8,7 @@ import {
   UpstreamError,
   isLogBatchResultList,
 } from '@ms/service-kit';
-import type { LogQuery, LogReader } from '../domain/ports';
+import type { LogQuery, LogReader, LogSearchPage, LogSearchQuery } from '../domain/ports';
 import type { BatchCapableLogWriter } from './coalescing-log-writer';
 
 /**
@@ -43,6 +43,33 @@ export class LoggerHttpClient implements BatchCapableLogWriter, LogReader {
     const search = params.size > 0 ? `?${params.toString()}` : '';
     const answer = await this.http.get<StoredLogEntry[]>(`/logs${search}`);
     return answer.data ?? [];
+  }
+
+  async search(query: LogSearchQuery): Promise<LogSearchPage> {
+    const params = new URLSearchParams();
+    for (const [key, value] of Object.entries(query)) {
+      if (value !== undefined) params.set(key, String(value));
+    }
+    const answer = await this.http.get<LogSearchPage>(`/logs/search?${params.toString()}`);
+    const page = answer.data;
+    if (!page || !Array.isArray(page.entries)) {
+      throw new UpstreamError('logger service sent an invalid response');
+    }
+    return page;
+  }
+
+  async get(id: string): Promise<StoredLogEntry> {
+    const answer = await this.http.get<StoredLogEntry>(`/logs/${encodeURIComponent(id)}`);
+    if (!answer.data) throw new UpstreamError('logger service sent an invalid response');
+    return answer.data;
+  }
+
+  async delete(id: string): Promise<void> {
+    await this.http.delete(`/logs/${encodeURIComponent(id)}`);
+  }
+
+  async deleteAll(): Promise<void> {
+    await this.http.delete('/logs');
   }
 
   close(): Promise<void> {

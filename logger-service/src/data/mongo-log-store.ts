@@ -4,6 +4,8 @@ import type {
   InsertOutcome,
   LogDocument,
   LogListFilter,
+  LogSearchFilter,
+  LogSearchPage,
   LogStore,
   NewLogDocument,
 } from '../domain/log-store';
@@ -16,6 +18,7 @@ import {
   newIncarnationId,
 } from './log-layout';
 import { type WindowSource, readNewestFirst } from './newest-first-reader';
+import { searchNewestFirst } from './search-reader';
 import { type MongoLogDocument, toLogDocument } from './log-document';
 import { RecentEntries } from './recent-entries';
 import { type MetadataChanges, type PlacedDocument, StreamSequencer } from './stream-sequencer';
@@ -170,6 +173,68 @@ export class MongoLogStore implements LogStore {
         return this.recent.newest(name, limit, { floor, notBefore });
       },
     };
+  }
+
+  async search({ deadline, maxWindows, ...filter }: LogSearchFilter): Promise<LogSearchPage> {
+    try {
+      const result = await searchNewestFirst(
+        {
+          heads: (scope) => this.streams.find({ scope }).toArray(),
+          windowAll: async (key, name) => {
+            const documents = await this.logs
+              .find(name === undefined ? { keys: key } : { keys: key, name }, {
+                projection: { keys: 0 },
+              })
+              .sort({ created_at: -1, _id: -1 })
+              .toArray();
+            return documents.map(toLogDocument);
+          },
+        },
+        filter,
+        { deadline, maxWindows },
+      );
+      if (result.stoppedBy) {
+        this.options.logger?.info(
+          { stoppedBy: result.stoppedBy, windows: result.windows, found: result.entries.length },
+          'search stopped early; the answer says where to go on',
+        );
+      }
+      return { entries: result.entries, next: result.next, stoppedBy: result.stoppedBy };
+    } catch (err) {
+      throw toStoreError(err);
+    }
+  }
+
+  async deleteById(id: string): Promise<boolean> {
+    try {
+      const { deletedCount } = await this.logs.deleteOne({ _id: new ObjectId(id) });
+      this.recent?.forget(id);
+      return deletedCount > 0;
+    } catch (err) {
+      throw toStoreError(err);
+    }
+  }
+
+  /**
+   * Drops the three collections and makes them again: one delete of over 65,535 documents
+   * fails on FerretDB, and dropping is immediate at any size. Heads come back with each
+   * process's next write; windows of dropped buckets are then empty and readers pass them.
+   */
+  async deleteAll(): Promise<void> {
+    try {
+      await this.metadataQueue;
+      for (const collection of [this.logs, this.streams, this.groups]) {
+        await collection.drop().catch((err: unknown) => {
+          // Already gone (nothing written yet): nothing to drop.
+          if ((err as { code?: number }).code !== 26) throw err;
+        });
+      }
+      this.recent?.clear();
+      this.sequencer.markAllDirty();
+      await this.ensureIndexes();
+    } catch (err) {
+      throw toStoreError(err);
+    }
   }
 
   async findById(id: string): Promise<LogDocument | undefined> {
