@@ -37,7 +37,7 @@ export interface NewestFirstResult {
   queries: number;
 }
 
-export interface Stream {
+interface Stream {
   head: StreamHead;
   keyAt(seq: number): string;
   name: string | undefined;
@@ -98,10 +98,7 @@ export async function readNewestFirst(
   return { entries, complete: true, queries };
 }
 
-export async function streamsFor(
-  source: Pick<WindowSource, 'heads'>,
-  name: string | undefined,
-): Promise<Stream[]> {
+async function streamsFor(source: WindowSource, name: string | undefined): Promise<Stream[]> {
   const globalHeads = await source.heads(GLOBAL_SCOPE);
   const globalStream = (head: StreamHead, filter: string | undefined): Stream => ({
     head,
