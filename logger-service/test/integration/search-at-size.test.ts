@@ -30,13 +30,21 @@ interface Page {
 
 const timings: Record<string, number> = {};
 
-async function search(query: Record<string, string | number>, label?: string): Promise<Page> {
+async function searchOnce(query: Record<string, string | number>): Promise<[Page, number]> {
   const started = performance.now();
   const res = await request(system.logger.baseUrl).get('/logs/search').query(query);
   const ms = performance.now() - started;
-  if (label) timings[label] = Math.round(ms);
   expect(res.status).toBe(200);
-  return (res.body as { data: Page }).data;
+  return [(res.body as { data: Page }).data, ms];
+}
+
+/** With a label: run three times and record the median (the machine is shared). */
+async function search(query: Record<string, string | number>, label?: string): Promise<Page> {
+  const [page, ms] = await searchOnce(query);
+  if (!label) return page;
+  const times = [ms, (await searchOnce(query))[1], (await searchOnce(query))[1]];
+  timings[label] = Math.round(times.sort((a, b) => a - b)[1]!);
+  return page;
 }
 
 /** The entry numbers of a page, from their data ("entry <i>"). */
@@ -84,7 +92,6 @@ describe(`console search at ${TOTAL.toLocaleString('en')} entries (FerretDB)`, (
   it('name + time range in the middle: exact, and under 200 ms', async () => {
     const [fromI, toI] = [100_000, 104_000];
     const query = { name: 'alpha', from: iso(fromI), to: iso(toI), limit: 50 };
-    await search(query); // warm-up: connections, Postgres caches
     const page = await search(query, 'name+range');
     expect(numbers(page)).toEqual(expected((i) => nameOf(i) === 'alpha', fromI, toI, 50));
     expect(page.complete).toBe(true);
