@@ -15,21 +15,36 @@ CREATE TABLE IF NOT EXISTS users (
   last_name   varchar(255) NOT NULL DEFAULT '',
   password    varchar(60)  NOT NULL,
   user_active boolean      NOT NULL DEFAULT true,
+  role        varchar(32)  NOT NULL DEFAULT 'user',
   created_at  timestamptz  NOT NULL DEFAULT now(),
   updated_at  timestamptz  NOT NULL DEFAULT now()
 );
 -- Emails are unique and looked up without regard to case.
 CREATE UNIQUE INDEX IF NOT EXISTS users_email_lower_key ON users (lower(email));
 
+-- name: has-role-column
+-- needs_role: a users table made before roles existed (also the Go original's).
+SELECT to_regclass('users') IS NOT NULL AND NOT EXISTS (
+  SELECT 1 FROM information_schema.columns
+  WHERE table_schema = current_schema() AND table_name = 'users' AND column_name = 'role'
+) AS needs_role;
+
+-- name: add-role-column
+-- In place: every existing user becomes 'user', then the seeded admin 'admin'.
+ALTER TABLE users ADD COLUMN IF NOT EXISTS role varchar(32) NOT NULL DEFAULT 'user';
+
+-- name: promote-seed-admin
+UPDATE users SET role = 'admin' WHERE lower(email) = lower($1);
+
 -- name: count-users
 SELECT count(*)::int AS count FROM users;
 
 -- name: insert-user
-INSERT INTO users (email, first_name, last_name, password, user_active)
-VALUES ($1, $2, $3, $4, $5);
+INSERT INTO users (email, first_name, last_name, password, user_active, role)
+VALUES ($1, $2, $3, $4, $5, $6);
 
 -- name: find-user-by-email
-SELECT id, email, first_name, last_name, password, user_active, created_at, updated_at
+SELECT id, email, first_name, last_name, password, user_active, role, created_at, updated_at
 FROM users
 WHERE lower(email) = lower($1);
 

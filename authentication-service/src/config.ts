@@ -35,6 +35,24 @@ export const configSchema = z
     BCRYPT_QUEUE_TIMEOUT_MS: envVar.milliseconds(3_000),
     LOGIN_MAX_FAILURES: envVar.positiveInt(10),
     LOGIN_FAILURE_WINDOW_MS: envVar.milliseconds(15 * 60_000),
+    /**
+     * Signs access tokens: a PEM (PKCS#8) or a private JWK, Ed25519 (EdDSA) or P-256 (ES256).
+     * Unset: a key made at start-up for this process only (tokens die with it; a warning says so).
+     */
+    TOKEN_PRIVATE_KEY: z.string().optional(),
+    /** A file holding TOKEN_PRIVATE_KEY instead (a compose or Kubernetes secret mounted as a file). */
+    TOKEN_PRIVATE_KEY_FILE: z.string().optional(),
+    /** Public keys of earlier private keys (JWKS JSON, JSON array of JWKs, or PEMs): their tokens stay valid until they expire. */
+    TOKEN_PREVIOUS_PUBLIC_KEYS: z.string().default(''),
+    TOKEN_ISSUER: envVar.string('authentication-service'),
+    TOKEN_AUDIENCE: envVar.string('log-console'),
+    /** Lifetime of an access token. */
+    TOKEN_TTL_MINUTES: z.coerce
+      .number()
+      .int()
+      .min(1)
+      .max(24 * 60)
+      .default(15),
     /** Express "trust proxy" list (addresses, CIDRs, loopback); empty trusts no proxy. */
     TRUST_PROXY: envVar.list(''),
     /** Read by libuv itself at its first use; here to size BCRYPT_THREADS' default. */

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import {
   Readiness,
   type RunningService,
@@ -20,6 +21,8 @@ import { makeDecoyHash } from './domain/passwords';
 import { NativeBcryptHasher } from './hashing/native-bcrypt-hasher';
 import { createAuthHttpApp } from './http/app';
 import { loginRateLimit } from './http/login-rate-limit';
+import { loadSigningKeys } from './tokens/signing-keys';
+import { TokenIssuer } from './tokens/token-issuer';
 
 export type ServiceConfig = Pick<
   Config,
@@ -39,6 +42,12 @@ export type ServiceConfig = Pick<
   | 'LOGIN_MAX_FAILURES'
   | 'LOGIN_FAILURE_WINDOW_MS'
   | 'TRUST_PROXY'
+  | 'TOKEN_PRIVATE_KEY'
+  | 'TOKEN_PRIVATE_KEY_FILE'
+  | 'TOKEN_PREVIOUS_PUBLIC_KEYS'
+  | 'TOKEN_ISSUER'
+  | 'TOKEN_AUDIENCE'
+  | 'TOKEN_TTL_MINUTES'
 >;
 
 /** Waits for Postgres, prepares the users table, then serves HTTP. */
@@ -54,6 +63,22 @@ export function start(
     );
   }
   return ServiceResources.open(async (resources) => {
+    const keys = await loadSigningKeys({
+      privateKey: config.TOKEN_PRIVATE_KEY_FILE
+        ? readFileSync(config.TOKEN_PRIVATE_KEY_FILE, 'utf8')
+        : config.TOKEN_PRIVATE_KEY,
+      previousPublicKeys: config.TOKEN_PREVIOUS_PUBLIC_KEYS,
+    });
+    if (keys.ephemeral) {
+      logger.warn(
+        'TOKEN_PRIVATE_KEY is not set: tokens are signed with a key made for this process only; they stop verifying when it restarts and other replicas do not share it',
+      );
+    }
+    const tokens = new TokenIssuer(keys, {
+      issuer: config.TOKEN_ISSUER,
+      audience: config.TOKEN_AUDIENCE,
+      ttlMinutes: config.TOKEN_TTL_MINUTES,
+    });
     const pool = resources.add(
       'postgres pool',
       createPool(
@@ -107,6 +132,7 @@ export function start(
     const app = createAuthHttpApp({
       logger,
       authenticator,
+      tokens,
       rateLimit,
       readiness,
       corsOrigins: config.CORS_ORIGINS,

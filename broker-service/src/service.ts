@@ -31,6 +31,7 @@ import { MailClient } from './clients/mail-client';
 import type { Config } from './config';
 import { Broker } from './domain/broker';
 import { GrpcLogsClient } from './grpc/logs-client';
+import { TokenVerifier } from './auth/token-verifier';
 import { brokerRoutes } from './http/routes';
 import { type BrokerMetrics, createBrokerMetrics } from './metrics';
 import { JsonRpcPool } from './rpc/json-rpc-pool';
@@ -144,7 +145,17 @@ export async function start(config: Config, deps: StartDeps): Promise<RunningBro
     corsOrigins: config.CORS_ORIGINS,
     readiness,
     metrics,
-    routes: brokerRoutes(broker),
+    routes: brokerRoutes(
+      broker,
+      new TokenVerifier({
+        jwksUrl: config.TOKEN_JWKS_URL,
+        issuer: config.TOKEN_ISSUER,
+        audience: config.TOKEN_AUDIENCE,
+        timeoutMs: config.JWKS_TIMEOUT_MS,
+        cacheMaxAgeMs: config.JWKS_CACHE_MAX_AGE_MS,
+        cooldownMs: config.JWKS_COOLDOWN_MS,
+      }),
+    ),
   });
   // Closed in reverse: the server drains, then the broker's own work in flight, then
   // RabbitMQ and the downstream clients.

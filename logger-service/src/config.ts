@@ -26,6 +26,12 @@ export const configSchema = z
     LOG_COALESCE_MAX_QUEUED: envVar.positiveInt(2000),
     /** Bulk writes of single writes running at once (a second only when a full batch waits). */
     LOG_COALESCE_MAX_FLUSHES: envVar.positiveInt(2),
+    /** The log console's search: longest it keeps querying before it answers what it found. */
+    LOG_SEARCH_DEADLINE_MS: envVar.milliseconds(1500),
+    /** Window queries (up to 200 entries each) one search makes at most. */
+    LOG_SEARCH_MAX_WINDOWS: envVar.positiveInt(400),
+    /** A text search without `from` looks back this many hours. */
+    LOG_SEARCH_TEXT_RANGE_HOURS: envVar.positiveInt(24),
     /** Entries older than this many days are removed; 0 keeps them forever. */
     LOG_RETENTION_DAYS: z.coerce.number().int().min(0).default(30),
     /** Entries kept at most (about: whole groups of 10,000 go); 0 = no limit. */

@@ -85,6 +85,11 @@ export function start(config: Config, { logger, signal }: StartDeps): Promise<Ru
     const entries = new LogEntries(store, {
       logger,
       writeTimeoutMs: config.LOG_WRITE_TIMEOUT_MS,
+      search: {
+        deadlineMs: config.LOG_SEARCH_DEADLINE_MS,
+        maxWindows: config.LOG_SEARCH_MAX_WINDOWS,
+        textRangeHours: config.LOG_SEARCH_TEXT_RANGE_HOURS,
+      },
       coalescing: {
         maxBatchSize: config.LOG_COALESCE_MAX_BATCH,
         maxQueued: config.LOG_COALESCE_MAX_QUEUED,

@@ -6,11 +6,22 @@
 // Set DEV_SERVICES=broker,logger to run a subset. Services run from source with tsx;
 // the root tsconfig.json maps @ms/service-kit to its source, so no build step is needed.
 import { concurrently } from 'concurrently';
+import { generateKeyPairSync } from 'node:crypto';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+
+// The key that signs the log console's access tokens: made once, kept under project/.state,
+// so tokens survive a restart of `make dev`.
+const tokenKeyFile = path.join(root, 'project/.state/token-key.pem');
+if (!existsSync(tokenKeyFile)) {
+  mkdirSync(path.dirname(tokenKeyFile), { recursive: true });
+  const { privateKey } = generateKeyPairSync('ed25519');
+  writeFileSync(tokenKeyFile, privateKey.export({ format: 'pem', type: 'pkcs8' }), { mode: 0o600 });
+}
 
 const services = [
   // the broker forwards its caller's address; trust it from loopback (the broker) only
@@ -18,7 +29,7 @@ const services = [
     name: 'auth',
     folder: 'authentication-service',
     color: 'magenta',
-    env: { TRUST_PROXY: 'loopback' },
+    env: { TRUST_PROXY: 'loopback', TOKEN_PRIVATE_KEY_FILE: tokenKeyFile },
   },
   { name: 'logger', folder: 'logger-service', color: 'green' },
   { name: 'mail', folder: 'mail-service', color: 'yellow' },

@@ -189,12 +189,21 @@ describe.each(['dev', 'prod'])('project/k8s overlay %s', (overlay) => {
     }
   });
 
+  /** kustomize wraps a Secret's base64 past 70 characters (the API server reads it so); the schema wants one line. */
+  function withUnwrappedSecretData(object: K8sObject): K8sObject {
+    if (object.kind !== 'Secret' || !object.data) return object;
+    const data = Object.fromEntries(
+      Object.entries(object.data).map(([key, value]) => [key, String(value).replace(/\s+/g, '')]),
+    );
+    return { ...object, data };
+  }
+
   it('validates every object against the Kubernetes 1.33 API schemas (kubernetes-models)', () => {
     expect(objects.length).toBeGreaterThan(30);
     const problems: string[] = [];
     for (const object of objects) {
       try {
-        modelOf(object).validate();
+        modelOf(withUnwrappedSecretData(object)).validate();
       } catch (err) {
         problems.push(`${object.kind}/${object.metadata.name}: ${(err as Error).message}`);
       }

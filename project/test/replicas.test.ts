@@ -70,7 +70,8 @@ describe('two replicas of every stateless service', () => {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify(body),
-      signal: AbortSignal.timeout(30_000), // a safety net, not a latency check: the machine may be busy,
+      // a safety net, not a latency check: the machine may be busy
+      signal: AbortSignal.timeout(30_000),
     });
   const stored = (filter: Record<string, unknown>) =>
     withMongo((client) =>

@@ -13,6 +13,8 @@ export const SEED_ADMIN = {
 
 export interface MigrationResult {
   seeded: boolean;
+  /** The role column was added to an existing table (existing users 'user', the seeded admin 'admin'). */
+  rolesAdded?: boolean;
 }
 
 /**
@@ -29,19 +31,31 @@ export async function migrate(
   try {
     await client.query('BEGIN');
     await client.query(sql['take-migration-lock']);
+    const { rows: roleColumn } = await client.query<{ needs_role: boolean }>(
+      sql['has-role-column'],
+    );
     await client.query(sql['create-schema']);
+    // Only when the column is new: a role changed later by hand is never reset.
+    const rolesAdded = roleColumn[0]?.needs_role === true;
+    if (rolesAdded) {
+      await client.query(sql['add-role-column']);
+      await client.query(sql['promote-seed-admin'], [SEED_ADMIN.email]);
+    }
     await client.query(sql['create-login-failures']);
     const { rows } = await client.query<{ count: number }>(sql['count-users']);
     const seeded = rows[0]?.count === 0;
     if (seeded) {
       const { email, firstName, lastName, password } = SEED_ADMIN;
       const hash = await passwords.hash(password);
-      await client.query(sql['insert-user'], [email, firstName, lastName, hash, true]);
+      await client.query(sql['insert-user'], [email, firstName, lastName, hash, true, 'admin']);
     }
     await client.query('COMMIT');
     client.release();
-    logger?.info({ seeded }, seeded ? 'users table ready; admin seeded' : 'users table ready');
-    return { seeded };
+    logger?.info(
+      { seeded, rolesAdded },
+      seeded ? 'users table ready; admin seeded' : 'users table ready',
+    );
+    return rolesAdded ? { seeded, rolesAdded } : { seeded };
   } catch (err) {
     await client.query('ROLLBACK').catch(() => undefined);
     client.release(true); // its state is unknown: do not hand it back to the pool

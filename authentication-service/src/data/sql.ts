@@ -7,6 +7,9 @@ export const SQL_FILE = path.resolve(__dirname, '../../sql/users.sql');
 const STATEMENT_NAMES = [
   'take-migration-lock',
   'create-schema',
+  'has-role-column',
+  'add-role-column',
+  'promote-seed-admin',
   'count-users',
   'insert-user',
   'find-user-by-email',

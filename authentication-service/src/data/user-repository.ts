@@ -10,6 +10,7 @@ interface UserRow {
   last_name: string;
   password: string;
   user_active: boolean;
+  role: string;
   created_at: Date;
   updated_at: Date;
 }
@@ -35,6 +36,7 @@ function toUserRecord(row: UserRow): UserRecord {
     lastName: row.last_name,
     passwordHash: row.password,
     active: row.user_active,
+    role: row.role === 'admin' ? 'admin' : 'user',
     createdAt: row.created_at,
     updatedAt: row.updated_at,
   };

@@ -2,7 +2,7 @@ import { UnauthorizedError } from '@ms/service-kit';
 import type { Credentials } from './credentials';
 import type { LoginAttemptLog } from './login-attempts';
 import type { PasswordHasher } from './passwords';
-import { type PublicUser, type UserRepository, toPublicUser } from './user';
+import { type AuthenticatedUser, type UserRepository, toPublicUser } from './user';
 
 export interface AuthenticatorDeps {
   users: UserRepository;
@@ -20,7 +20,7 @@ export class Authenticator {
    * work (one lookup, one bcrypt comparison), so neither the answer nor its timing
    * tells which emails exist.
    */
-  async authenticate({ email, password }: Credentials): Promise<PublicUser> {
+  async authenticate({ email, password }: Credentials): Promise<AuthenticatedUser> {
     const { users, passwords, attempts, decoyHash } = this.deps;
     const user = await users.findByEmail(email);
     const passwordMatches = await passwords.compare(password, user?.passwordHash ?? decoyHash);
@@ -29,6 +29,6 @@ export class Authenticator {
       throw new UnauthorizedError('invalid credentials');
     }
     attempts.record(user.email, 'valid');
-    return toPublicUser(user);
+    return { user: toPublicUser(user), role: user.role };
   }
 }

@@ -1,4 +1,7 @@
 import type { PublicUser } from '@ms/service-kit/contracts';
+import type { Role } from '../tokens/token-issuer';
+
+export type { Role } from '../tokens/token-issuer';
 
 /** A row of the users table, password hash included: never leaves the service. */
 export interface UserRecord {
@@ -8,6 +11,8 @@ export interface UserRecord {
   lastName: string;
   passwordHash: string;
   active: boolean;
+  /** What the user may do in the log console; in the access token, not in the login's user fields. */
+  role: Role;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -25,6 +30,12 @@ export function toPublicUser(user: UserRecord): PublicUser {
     created_at: user.createdAt.toISOString(),
     updated_at: user.updatedAt.toISOString(),
   };
+}
+
+/** A successful login: the user as clients see it, and the role its token carries. */
+export interface AuthenticatedUser {
+  user: PublicUser;
+  role: Role;
 }
 
 export interface UserRepository {

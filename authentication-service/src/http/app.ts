@@ -2,11 +2,14 @@ import { type Logger, type Readiness, createHttpApp } from '@ms/service-kit';
 import type { Express } from 'express';
 import type { Authenticator } from '../domain/authenticator';
 import { mountAuthenticateRoute } from './authenticate-route';
+import type { TokenIssuer } from '../tokens/token-issuer';
+import { mountJwksRoute } from './jwks-route';
 import type { LoginRateLimit } from './login-rate-limit';
 
 export interface AuthHttpAppDeps {
   logger: Logger;
   authenticator: Authenticator;
+  tokens: TokenIssuer;
   rateLimit: LoginRateLimit;
   readiness?: Readiness;
   corsOrigins?: string[];
@@ -23,7 +26,8 @@ export function createAuthHttpApp(deps: AuthHttpAppDeps): Express {
     routes: (app) => {
       // The rate limit keys on req.ip: behind a trusted proxy that is the forwarded client.
       if (deps.trustProxy && deps.trustProxy.length > 0) app.set('trust proxy', deps.trustProxy);
-      mountAuthenticateRoute(app, deps.authenticator, deps.rateLimit);
+      mountAuthenticateRoute(app, deps.authenticator, deps.tokens, deps.rateLimit);
+      mountJwksRoute(app, deps.tokens);
     },
   });
 }

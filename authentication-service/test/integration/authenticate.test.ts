@@ -56,6 +56,10 @@ describe('POST /authenticate (real Postgres)', () => {
         active: true,
         created_at: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
         updated_at: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
+        // The access token joins the user's fields; every older field keeps its place.
+        access_token: expect.stringMatching(/^[\w-]+\.[\w-]+\.[\w-]+$/),
+        token_type: 'Bearer',
+        expires_in: 900,
       },
     });
     expect(res.text).not.toMatch(/\$2[aby]\$|password|user_active/);

@@ -1,3 +1,5 @@
+import { loadSigningKeys } from '../../src/tokens/signing-keys';
+import { TokenIssuer, type TokenIssuerOptions } from '../../src/tokens/token-issuer';
 import type { LoginAttemptLog, LoginOutcome } from '../../src/domain/login-attempts';
 import type { PasswordHasher } from '../../src/domain/passwords';
 import type { UserRecord, UserRepository } from '../../src/domain/user';
@@ -10,6 +12,7 @@ export function userRecord(overrides: Partial<UserRecord> = {}): UserRecord {
     lastName: 'Lovelace',
     passwordHash: 'hash:right-password',
     active: true,
+    role: 'user',
     createdAt: new Date('2024-01-02T03:04:05.000Z'),
     updatedAt: new Date('2024-02-03T04:05:06.000Z'),
     ...overrides,
@@ -51,4 +54,16 @@ export class RecordingAttemptLog implements LoginAttemptLog {
   record(email: string, outcome: LoginOutcome): void {
     this.records.push({ email, outcome });
   }
+}
+
+/** A token issuer with a key made for the test (Ed25519). */
+export async function testTokenIssuer(
+  options: Partial<TokenIssuerOptions> = {},
+): Promise<TokenIssuer> {
+  return new TokenIssuer(await loadSigningKeys({}), {
+    issuer: 'authentication-service',
+    audience: 'log-console',
+    ttlMinutes: 15,
+    ...options,
+  });
 }

@@ -7,6 +7,7 @@ import {
   FakePasswordHasher,
   FakeUserRepository,
   RecordingAttemptLog,
+  testTokenIssuer,
   userRecord,
 } from '../support/fakes';
 import { silentLogger } from '../support/log-capture';
@@ -17,7 +18,7 @@ describe('POST /authenticate handler (fake repository)', () => {
   let rateLimit: LoginRateLimit;
   let http: ReturnType<typeof request>;
 
-  beforeEach(() => {
+  beforeEach(async () => {
     users = new FakeUserRepository([userRecord()]);
     passwords = new FakePasswordHasher();
     rateLimit = loginRateLimit({ maxFailures: 2, windowMs: 60_000 });
@@ -27,7 +28,14 @@ describe('POST /authenticate handler (fake repository)', () => {
       attempts: new RecordingAttemptLog(),
       decoyHash: 'hash:decoy',
     });
-    http = request(createAuthHttpApp({ logger: silentLogger(), authenticator, rateLimit }));
+    http = request(
+      createAuthHttpApp({
+        logger: silentLogger(),
+        authenticator,
+        tokens: await testTokenIssuer(),
+        rateLimit,
+      }),
+    );
   });
 
   afterEach(() => rateLimit.close());

@@ -24,7 +24,7 @@ describe('Authenticator', () => {
   it('returns the public user for the right password and records a valid attempt', async () => {
     const { authenticator, attempts } = setup();
 
-    const user = await authenticator.authenticate({
+    const { user, role } = await authenticator.authenticate({
       email: 'ada@example.com',
       password: 'right-password',
     });
@@ -39,6 +39,7 @@ describe('Authenticator', () => {
       updated_at: '2024-02-03T04:05:06.000Z',
     });
     expect(Object.keys(user)).not.toContain('passwordHash');
+    expect(role).toBe('user');
     expect(attempts.records).toEqual([{ email: 'ada@example.com', outcome: 'valid' }]);
   });
 

@@ -4,6 +4,8 @@ import type {
   Credentials,
   LogQuery,
   LogReader,
+  LogSearchPage,
+  LogSearchQuery,
   LogWriter,
   MailMessage,
   MailService,
@@ -50,5 +52,10 @@ export function guardBatchWriter(
 export function guardLogReader(reader: LogReader, breaker: DownstreamBreaker): LogReader {
   return {
     list: (query: LogQuery): Promise<StoredLogEntry[]> => breaker.run(() => reader.list(query)),
+    search: (query: LogSearchQuery): Promise<LogSearchPage> =>
+      breaker.run(() => reader.search(query)),
+    get: (id: string): Promise<StoredLogEntry> => breaker.run(() => reader.get(id)),
+    delete: (id: string): Promise<void> => breaker.run(() => reader.delete(id)),
+    deleteAll: (): Promise<void> => breaker.run(() => reader.deleteAll()),
   };
 }

@@ -1,11 +1,12 @@
 import { type LogBatchResult, type LogEntry, type StoredLogEntry } from '@ms/service-kit/contracts';
 import { LoggerHttpApi, type LoggerHttpApiOptions } from '@ms/service-kit/clients';
-import type { LogQuery, LogReader } from '../domain/ports';
+import type { LogQuery, LogReader, LogSearchPage, LogSearchQuery } from '../domain/ports';
 import type { BatchCapableLogWriter } from './coalescing-log-writer';
 
 /**
  * The logger over HTTP, as the broker's ports see it: the `via: "http"` transport (POST
- * /log), batch writes for the CoalescingLogWriter (POST /logs/batch) and GET /logs.
+ * /log), batch writes for the CoalescingLogWriter (POST /logs/batch), GET /logs and the log
+ * console's search, read and deletes.
  */
 export class LoggerHttpClient implements BatchCapableLogWriter, LogReader {
   private readonly api: LoggerHttpApi;
@@ -25,6 +26,22 @@ export class LoggerHttpClient implements BatchCapableLogWriter, LogReader {
 
   list(query: LogQuery): Promise<StoredLogEntry[]> {
     return this.api.list(query);
+  }
+
+  search(query: LogSearchQuery): Promise<LogSearchPage> {
+    return this.api.search<LogSearchPage>({ ...query });
+  }
+
+  get(id: string): Promise<StoredLogEntry> {
+    return this.api.get(id);
+  }
+
+  delete(id: string): Promise<void> {
+    return this.api.delete(id);
+  }
+
+  deleteAll(): Promise<void> {
+    return this.api.deleteAll();
   }
 
   close(): Promise<void> {

@@ -70,6 +70,11 @@ export class Broker {
     return this.deps.logReader.list(query);
   }
 
+  /** The console's reads and deletes; the routes have checked the caller's token and role. */
+  get logs(): LogReader {
+    return this.deps.logReader;
+  }
+
   /** Waits for the side events still in flight (used at shutdown and by tests). */
   async drain(): Promise<void> {
     await Promise.allSettled([...this.sideEvents]);

@@ -40,8 +40,32 @@ export interface LogQuery {
   name?: string;
 }
 
+/** The console's search, as the logger takes it (already validated by the broker). */
+export interface LogSearchQuery {
+  name?: string;
+  q?: string;
+  from?: string;
+  to?: string;
+  limit?: number;
+  cursor?: string;
+}
+
+/** The logger's answer to a search: a page and where the next one starts. */
+export interface LogSearchPage {
+  entries: StoredLogEntry[];
+  next_cursor: string | null;
+  complete: boolean;
+  stopped_by?: string;
+  from: string | null;
+  to: string | null;
+}
+
 export interface LogReader {
   list(query: LogQuery): Promise<StoredLogEntry[]>;
+  search(query: LogSearchQuery): Promise<LogSearchPage>;
+  get(id: string): Promise<StoredLogEntry>;
+  delete(id: string): Promise<void>;
+  deleteAll(): Promise<void>;
 }
 
 /** Publishes log events on RabbitMQ; resolves only after the broker confirmed the publish. */

@@ -1,16 +1,20 @@
 import type { Express, Request, Response } from 'express';
 import { ValidationError, parseInput, sendAccepted, sendOk } from '@ms/service-kit';
+import type { TokenVerifier } from '../auth/token-verifier';
 import type { Broker } from '../domain/broker';
+import { requireToken } from './require-token';
 import {
   ACTIONS,
   actionSchema,
   handleRequestSchema,
   logGrpcRequestSchema,
+  logIdSchema,
+  logSearchQuerySchema,
   logsQuerySchema,
 } from './schemas';
 
 /** The broker's own routes; /ping /healthz /readyz /metrics come with the kit's app. */
-export function brokerRoutes(broker: Broker) {
+export function brokerRoutes(broker: Broker, tokens: TokenVerifier) {
   return (app: Express): void => {
     const hit = (req: Request, res: Response) => {
       broker.hit(`${req.method} ${req.path}`);
@@ -49,6 +53,31 @@ export function brokerRoutes(broker: Broker) {
       const query = parseInput(logsQuerySchema, req.query);
       const entries = await broker.listLogs(query);
       sendOk(res, `${entries.length} log ${entries.length === 1 ? 'entry' : 'entries'}`, entries);
+    });
+
+    // The log console: a signed-in user reads, an admin deletes (DESIGN.md, Broker).
+    const signedIn = requireToken(tokens);
+    const admin = requireToken(tokens, 'admin');
+    const count = (n: number) => `${n} log ${n === 1 ? 'entry' : 'entries'}`;
+    app.get('/logs/search', signedIn, async (req, res) => {
+      const page = await broker.logs.search(parseInput(logSearchQuerySchema, req.query));
+      const message = page.complete
+        ? count(page.entries.length)
+        : `${count(page.entries.length)}; the search stopped early, go on with next_cursor`;
+      sendOk(res, message, page);
+    });
+    app.get('/logs/:id', signedIn, async (req, res) => {
+      const { id } = parseInput(logIdSchema, req.params);
+      sendOk(res, 'log entry', await broker.logs.get(id));
+    });
+    app.delete('/logs/:id', admin, async (req, res) => {
+      const { id } = parseInput(logIdSchema, req.params);
+      await broker.logs.delete(id);
+      sendAccepted(res, 'log entry deleted');
+    });
+    app.delete('/logs', admin, async (_req, res) => {
+      await broker.logs.deleteAll();
+      sendAccepted(res, 'all log entries deleted');
     });
   };
 }

@@ -64,6 +64,25 @@ export const logGrpcRequestSchema = z.object(
 
 export const LOG_LIST_MAX = 500;
 
+/** GET /logs/search: checked here too, so a bad query is a 400 naming the field before any call. */
+export const logSearchQuerySchema = z.object({
+  name: text(256).optional(),
+  q: text(200).optional(),
+  from: text(64).optional(),
+  to: text(64).optional(),
+  limit: z.coerce
+    .number({ invalid_type_error: 'must be a number' })
+    .int('must be an integer')
+    .min(1, 'must be at least 1')
+    .max(200, 'must be at most 200')
+    .optional(),
+  cursor: text(64).optional(),
+});
+
+export const logIdSchema = z.object({
+  id: z.string().regex(/^[0-9a-fA-F]{24}$/, 'must be a 24-character hexadecimal id'),
+});
+
 export const logsQuerySchema = z.object({
   limit: z.coerce
     .number({ invalid_type_error: 'must be a number' })

@@ -14,7 +14,9 @@ import type {
   MailService,
   User,
 } from '../../src/domain/ports';
+import type { TokenVerifier } from '../../src/auth/token-verifier';
 import { brokerRoutes } from '../../src/http/routes';
+import { localVerifier } from './tokens';
 import { sampleUser } from './sample-user';
 
 /** Records what the broker asked of its collaborators; each answer can be replaced. */
@@ -52,10 +54,33 @@ export class Fakes {
       return this.publish(entry);
     },
   };
+  /** The console's calls that reached the logger: what a refused request must not add to. */
+  readonly consoleCalls: string[] = [];
   readonly logReader: LogReader = {
     list: async (query) => {
       this.queries.push(query);
       return [];
+    },
+    search: async (query) => {
+      this.consoleCalls.push(`search ${JSON.stringify(query)}`);
+      return { entries: [], next_cursor: null, complete: true, from: null, to: null };
+    },
+    get: async (id) => {
+      this.consoleCalls.push(`get ${id}`);
+      return {
+        id,
+        name: 'n',
+        data: 'd',
+        event_id: 'e',
+        created_at: new Date(0).toISOString(),
+        updated_at: new Date(0).toISOString(),
+      };
+    },
+    delete: async (id) => {
+      this.consoleCalls.push(`delete ${id}`);
+    },
+    deleteAll: async () => {
+      this.consoleCalls.push('delete all');
     },
   };
 
@@ -89,12 +114,15 @@ export function brokerWithFakes(fakes = new Fakes()): { broker: Broker; fakes: F
   return { broker, fakes };
 }
 
-export function appWithFakes(fakes = new Fakes()): { app: Express; broker: Broker; fakes: Fakes } {
+export function appWithFakes(
+  fakes = new Fakes(),
+  verifier: TokenVerifier = localVerifier(),
+): { app: Express; broker: Broker; fakes: Fakes } {
   const { broker } = brokerWithFakes(fakes);
   const app = createHttpApp({
     service: 'broker-service',
     logger: silentLogger(),
-    routes: brokerRoutes(broker),
+    routes: brokerRoutes(broker, verifier),
   });
   return { app, broker, fakes };
 }

@@ -11,13 +11,15 @@ export class BrokerUnreachableError extends Error {
 }
 
 export function createBrokerClient(brokerUrl) {
-  async function send({ method, path, body }) {
+  async function send({ method, path, body, token }) {
     const url = brokerUrl + path;
     const init = {
       method,
       headers: { Accept: 'application/json' },
       signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
     };
+    // The log console's routes: the signed-in user's access token.
+    if (token) init.headers.Authorization = `Bearer ${token}`;
     if (body !== undefined) {
       init.headers['Content-Type'] = 'application/json';
       init.body = JSON.stringify(body);

@@ -34,6 +34,11 @@ export function pageRoutes(options: PageRoutesOptions) {
         setHeaders: revalidate,
       }),
     );
+    // The log console: one more static page (console.html), at a path without an extension.
+    app.get('/console', (_req, res) => {
+      revalidate(res);
+      res.sendFile('console.html', { root: options.publicDir });
+    });
     app.use(express.static(options.publicDir, { ...staticOptions, setHeaders: revalidate }));
   };
 }

@@ -26,29 +26,36 @@ describe('front-end server', () => {
     await frontEnd?.stop();
   });
 
-  it('serves the page with a strict Content-Security-Policy naming the broker', async () => {
-    const res = await request(base).get('/').expect(200);
-    expect(res.headers['content-type']).toMatch(/^text\/html/);
-    const policy = res.headers['content-security-policy'];
-    expect(policy).toContain("default-src 'self'");
-    expect(policy).toContain("script-src 'self';");
-    expect(policy).toContain(`connect-src 'self' ${BROKER_URL}`);
-    expect(policy).not.toContain('unsafe-inline');
-    expect(policy).not.toContain('unsafe-eval');
-  });
+  // `/console` is the log console, a second static page under the same rules.
+  it.each(['/', '/console'])(
+    'serves %s with a strict Content-Security-Policy naming the broker',
+    async (page) => {
+      const res = await request(base).get(page).expect(200);
+      expect(res.headers['content-type']).toMatch(/^text\/html/);
+      const policy = res.headers['content-security-policy'];
+      expect(policy).toContain("default-src 'self'");
+      expect(policy).toContain("script-src 'self';");
+      expect(policy).toContain(`connect-src 'self' ${BROKER_URL}`);
+      expect(policy).not.toContain('unsafe-inline');
+      expect(policy).not.toContain('unsafe-eval');
+    },
+  );
 
-  it('has no inline script, inline handler, inline style or javascript: link in its HTML', async () => {
-    const html = (await request(base).get('/').expect(200)).text;
-    const scripts = [...html.matchAll(/<script\b([^>]*)>([\s\S]*?)<\/script>/gi)];
-    expect(scripts.length).toBeGreaterThan(0);
-    for (const [, attributes = '', body = ''] of scripts) {
-      expect(attributes).toMatch(/\bsrc="\/[^"]+"/);
-      expect(body.trim()).toBe('');
-    }
-    expect(html).not.toMatch(/\son[a-z]+\s*=/i);
-    expect(html).not.toMatch(/<style\b|\sstyle\s*=/i);
-    expect(html).not.toMatch(/javascript:/i);
-  });
+  it.each(['/', '/console'])(
+    '%s has no inline script, inline handler, inline style or javascript: link in its HTML',
+    async (page) => {
+      const html = (await request(base).get(page).expect(200)).text;
+      const scripts = [...html.matchAll(/<script\b([^>]*)>([\s\S]*?)<\/script>/gi)];
+      expect(scripts.length).toBeGreaterThan(0);
+      for (const [, attributes = '', body = ''] of scripts) {
+        expect(attributes).toMatch(/\bsrc="\/[^"]+"/);
+        expect(body.trim()).toBe('');
+      }
+      expect(html).not.toMatch(/\son[a-z]+\s*=/i);
+      expect(html).not.toMatch(/<style\b|\sstyle\s*=/i);
+      expect(html).not.toMatch(/javascript:/i);
+    },
+  );
 
   it('answers 200 for every asset the page references, and none of them is off the machine', async () => {
     const html = (await request(base).get('/').expect(200)).text;

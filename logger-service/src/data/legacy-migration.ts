@@ -92,6 +92,8 @@ export async function copyLegacyEntries(
   let chunk: MongoLogDocument[] = [];
   const flush = async () => {
     await insertIgnoringDuplicates(store.logs, chunk);
+    // The console's search reads the time partitions: old entries get their copy too.
+    await store.partitions.add(chunk);
     copied += chunk.length;
     chunk = [];
   };

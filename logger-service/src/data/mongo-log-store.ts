@@ -4,6 +4,8 @@ import type {
   InsertOutcome,
   LogDocument,
   LogListFilter,
+  LogSearchFilter,
+  LogSearchPage,
   LogStore,
   NewLogDocument,
 } from '../domain/log-store';
@@ -16,6 +18,7 @@ import {
   newIncarnationId,
 } from './log-layout';
 import { type WindowSource, readNewestFirst } from './newest-first-reader';
+import { TimePartitions } from './time-partitions';
 import { type MongoLogDocument, toLogDocument } from './log-document';
 import { RecentEntries } from './recent-entries';
 import { type MetadataChanges, type PlacedDocument, StreamSequencer } from './stream-sequencer';
@@ -58,6 +61,8 @@ export class MongoLogStore implements LogStore {
   readonly groups: Collection<GroupRecord>;
   private readonly sequencer: StreamSequencer;
   private readonly recent: RecentEntries | undefined;
+  /** The console search's copy of the entries, by ten minutes of created_at. */
+  readonly partitions: TimePartitions;
   /** Head and group writes, one at a time, so the latest state is always written last. */
   private metadataQueue: Promise<unknown> = Promise.resolve();
 
@@ -70,6 +75,7 @@ export class MongoLogStore implements LogStore {
     this.groups = db.collection<GroupRecord>(GROUPS_COLLECTION);
     this.sequencer = new StreamSequencer(options.incarnation ?? newIncarnationId(), options.sizes);
     this.recent = options.recentInMemory === false ? undefined : new RecentEntries();
+    this.partitions = new TimePartitions(db, options.logger);
   }
 
   get incarnation(): string {
@@ -118,6 +124,9 @@ export class MongoLogStore implements LogStore {
       if (duplicates === undefined) throw toBulkWriteError(err);
       for (const position of duplicates) outcomes[position] = 'duplicate';
     }
+    await this.partitions.add(
+      placed.filter((_entry, i) => outcomes[i] === 'stored').map((entry) => entry.document),
+    );
     return outcomes;
   }
 
@@ -170,6 +179,66 @@ export class MongoLogStore implements LogStore {
         return this.recent.newest(name, limit, { floor, notBefore });
       },
     };
+  }
+
+  async search(filter: LogSearchFilter): Promise<LogSearchPage> {
+    try {
+      const page = await this.partitions.search(filter);
+      if (page.stoppedBy) {
+        this.options.logger?.info(
+          { stoppedBy: page.stoppedBy, found: page.entries.length },
+          'search stopped early; the answer says where to go on',
+        );
+      }
+      return page;
+    } catch (err) {
+      throw toStoreError(err);
+    }
+  }
+
+  async deleteById(id: string): Promise<boolean> {
+    try {
+      const document = await this.logs.findOne(
+        { _id: new ObjectId(id) },
+        { projection: { created_at: 1 } },
+      );
+      if (!document) return false;
+      const { deletedCount } = await this.logs.deleteOne({ _id: new ObjectId(id) });
+      await this.partitions.delete(id, document.created_at);
+      this.recent?.forget(id);
+      return deletedCount > 0;
+    } catch (err) {
+      throw toStoreError(err);
+    }
+  }
+
+  /**
+   * Drops the three collections and makes them again: one delete of over 65,535 documents
+   * fails on FerretDB, and dropping is immediate at any size. Heads come back with each
+   * process's next write; windows of dropped buckets are then empty and readers pass them.
+   */
+  async deleteAll(): Promise<void> {
+    try {
+      await this.metadataQueue;
+      for (const collection of [this.logs, this.streams, this.groups]) {
+        await collection.drop().catch((err: unknown) => {
+          // Already gone (nothing written yet): nothing to drop.
+          if ((err as { code?: number }).code !== 26) throw err;
+        });
+      }
+      await this.partitions.drop();
+      this.recent?.clear();
+      this.sequencer.markAllDirty();
+      await this.ensureIndexes();
+    } catch (err) {
+      throw toStoreError(err);
+    }
+  }
+
+  /** Console copies older than LOG_RETENTION_DAYS go with whole partitions (run by retention). */
+  async dropExpiredPartitions(now = Date.now()): Promise<number> {
+    const days = this.options.retentionDays ?? 0;
+    return days > 0 ? this.partitions.drop(new Date(now - days * DAY_MS)) : 0;
   }
 
   async findById(id: string): Promise<LogDocument | undefined> {

@@ -21,6 +21,7 @@ export class MongoRetentionStore implements RetentionStore {
   ) {}
 
   async groups(): Promise<EntryGroup[]> {
+    await this.store.dropExpiredPartitions();
     const [groups, heads] = await Promise.all([
       this.store.groups.find({}).toArray(),
       this.store.streams.find({ scope: GLOBAL_SCOPE }).toArray(),

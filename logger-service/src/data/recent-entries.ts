@@ -58,6 +58,26 @@ class StreamEntries {
     this.start = Math.max(this.start, position);
   }
 
+  /** The entry stays a known position, as one not stored. */
+  forget(id: string): void {
+    for (const item of this.items) {
+      if (item.document?.id === id) {
+        item.document = undefined;
+        this.bytes -= item.bytes;
+        item.bytes = 0;
+      }
+    }
+  }
+
+  /** Known positions stay known, all of them as not stored. */
+  clear(): void {
+    for (const item of this.items) {
+      item.document = undefined;
+      item.bytes = 0;
+    }
+    this.bytes = 0;
+  }
+
   dropOldest(): void {
     const dropped = this.items.shift();
     if (!dropped) return;
@@ -128,6 +148,17 @@ export class RecentEntries {
     this.global.trim(this.limits.perStream);
     for (const stream of this.names.values()) stream.trim(this.limits.perStream);
     this.enforceBytes();
+  }
+
+  /** An entry deleted from the store: answered no more from memory. */
+  forget(id: string): void {
+    for (const stream of [this.global, ...this.names.values()]) stream.forget(id);
+  }
+
+  /** After every entry was deleted: nothing written so far is answered from memory. */
+  clear(): void {
+    this.global.clear();
+    this.names.clear();
   }
 
   /** After a bulk write that failed: some of its entries may be stored, none is known. */

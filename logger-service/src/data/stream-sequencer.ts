@@ -213,6 +213,13 @@ export class StreamSequencer {
     return { heads, groups };
   }
 
+  /** After the metadata was dropped: the next write stores every head and the current group again. */
+  markAllDirty(): void {
+    if (this.globalState) this.globalDirty = true;
+    for (const name of this.names.keys()) this.dirtyNames.add(name);
+    for (const index of this.groups.keys()) this.dirtyGroups.add(index);
+  }
+
   /** Changes whose write failed: they are sent again with the next ones. */
   restore(changes: MetadataChanges): void {
     for (const head of changes.heads.values()) {

@@ -17,6 +17,13 @@ import {
   logWriteSchema,
 } from '@ms/service-kit/contracts';
 import type { InsertOutcome, LogDocument, LogStore, NewLogDocument } from './log-store';
+import {
+  type SearchPage,
+  type SearchSettings,
+  SEARCH_DEFAULTS,
+  parseSearchQuery,
+  toSearchPage,
+} from './log-search';
 
 export const LIST_LIMIT_DEFAULT = 50;
 export const LIST_LIMIT_MAX = 500;
@@ -65,6 +72,8 @@ export interface LogEntriesOptions {
   newEventId?: () => string;
   /** Deadline of one store write; past it the caller gets a TimeoutError (504). */
   writeTimeoutMs?: number;
+  /** Deadline, query budget and default time range of a console search. */
+  search?: Partial<SearchSettings>;
   /** How single writes are grouped into bulk writes (see WriteCoalescer). */
   coalescing?: Partial<Omit<WriteCoalescerOptions, 'timeoutMs' | 'target'>>;
 }
@@ -166,13 +175,42 @@ export class LogEntries {
   }
 
   async get(id: unknown): Promise<StoredLogEntry> {
-    if (typeof id !== 'string' || !LOG_ID.test(id)) {
-      throw new ValidationError('id: must be a 24-character hexadecimal id');
-    }
-    const document = await this.store.findById(id.toLowerCase());
+    const document = await this.store.findById(parseLogId(id));
     if (!document) throw new NotFoundError('log entry not found');
     return toStoredLogEntry(document);
   }
+
+  /** The console's search: a page newest first, a cursor to the next, bounded in time and queries. */
+  async search(query: unknown): Promise<SearchPage> {
+    const settings = { ...SEARCH_DEFAULTS, ...this.options.search };
+    const now = this.now();
+    const parsed = parseSearchQuery(query ?? {}, settings, now);
+    const page = await this.store.search({
+      ...parsed.filter,
+      deadline: now.getTime() + settings.deadlineMs,
+      maxWindows: settings.maxWindows,
+    });
+    return toSearchPage(page, parsed, toStoredLogEntry);
+  }
+
+  async delete(id: unknown): Promise<void> {
+    if (!(await this.store.deleteById(parseLogId(id)))) {
+      throw new NotFoundError('log entry not found');
+    }
+    this.options.logger?.info({ id }, 'log entry deleted');
+  }
+
+  async deleteAll(): Promise<void> {
+    await this.store.deleteAll();
+    this.options.logger?.warn('every log entry deleted');
+  }
+}
+
+function parseLogId(id: unknown): string {
+  if (typeof id !== 'string' || !LOG_ID.test(id)) {
+    throw new ValidationError('id: must be a 24-character hexadecimal id');
+  }
+  return id.toLowerCase();
 }
 
 /** `{"name","data","event_id"?}` checked with the kit's schema; ValidationError naming the field. */

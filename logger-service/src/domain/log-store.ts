@@ -20,6 +20,24 @@ export interface LogListFilter {
   name?: string;
 }
 
+export interface LogSearchFilter {
+  limit: number;
+  name?: string;
+  q?: string;
+  from?: Date;
+  /** Only entries older than this position (a cursor, or `to`). */
+  before?: { at: Date; id: string };
+  /** Epoch ms past which the search stops and says where to go on. */
+  deadline: number;
+  maxWindows: number;
+}
+
+export interface LogSearchPage {
+  entries: LogDocument[];
+  next: { at: Date; id: string } | undefined;
+  stoppedBy: 'deadline' | 'window_limit' | undefined;
+}
+
 /**
  * Where log entries live. Implementations throw the kit's UnavailableError when the
  * database cannot be reached, so every transport can answer "unavailable" its own way.
@@ -35,5 +53,11 @@ export interface LogStore {
   list(filter: LogListFilter): Promise<LogDocument[]>;
   /** `id` is a 24-character hex string (already validated). */
   findById(id: string): Promise<LogDocument | undefined>;
+  /** Newest first from `before`, filtered; bounded by a deadline and a number of queries. */
+  search(filter: LogSearchFilter): Promise<LogSearchPage>;
+  /** False when no entry has this id. */
+  deleteById(id: string): Promise<boolean>;
+  /** Removes every entry, however many. */
+  deleteAll(): Promise<void>;
   ping(): Promise<void>;
 }

@@ -3,6 +3,8 @@ import type {
   InsertOutcome,
   LogDocument,
   LogListFilter,
+  LogSearchFilter,
+  LogSearchPage,
   LogStore,
   NewLogDocument,
 } from '../../src/domain/log-store';
@@ -44,6 +46,41 @@ export class InMemoryLogStore implements LogStore {
   async findById(id: string): Promise<LogDocument | undefined> {
     this.check();
     return this.documents.find((document) => document.id === id);
+  }
+
+  /** A plain filter over everything (no budget): what the real store must agree with. */
+  async search({ limit, name, q, from, before }: LogSearchFilter): Promise<LogSearchPage> {
+    this.check();
+    const matching = this.documents
+      .filter(
+        (d) =>
+          (name === undefined || d.name === name) &&
+          (q === undefined || d.data.toLowerCase().includes(q.toLowerCase())) &&
+          (from === undefined || d.created_at >= from) &&
+          (before === undefined ||
+            d.created_at < before.at ||
+            (d.created_at.getTime() === before.at.getTime() && d.id < before.id)),
+      )
+      .reverse();
+    const entries = matching.slice(0, limit);
+    const last = entries[entries.length - 1];
+    return {
+      entries,
+      next: matching.length > limit && last ? { at: last.created_at, id: last.id } : undefined,
+      stoppedBy: undefined,
+    };
+  }
+
+  async deleteById(id: string): Promise<boolean> {
+    this.check();
+    const index = this.documents.findIndex((document) => document.id === id);
+    if (index >= 0) this.documents.splice(index, 1);
+    return index >= 0;
+  }
+
+  async deleteAll(): Promise<void> {
+    this.check();
+    this.documents.length = 0;
   }
 
   async ping(): Promise<void> {

@@ -59,7 +59,7 @@ export class JsonHttpClient {
 
   /** Sends and returns whatever the service answered, for callers that inspect the status. */
   async request<T>(
-    method: 'GET' | 'POST',
+    method: 'GET' | 'POST' | 'DELETE',
     path: string,
     body?: unknown,
     extraHeaders: Record<string, string> = {},
@@ -95,7 +95,7 @@ export class JsonHttpClient {
 
   /** Sends and returns the body of a 2xx answer; anything else becomes the matching AppError. */
   async call<T>(
-    method: 'GET' | 'POST',
+    method: 'GET' | 'POST' | 'DELETE',
     path: string,
     body?: unknown,
     extraHeaders?: Record<string, string>,
@@ -129,6 +129,10 @@ export class JsonHttpClient {
 
   get<T>(path: string): Promise<Envelope<T>> {
     return this.call<T>('GET', path);
+  }
+
+  delete<T>(path: string): Promise<Envelope<T>> {
+    return this.call<T>('DELETE', path);
   }
 
   /** Closes the pool's connections once the requests in flight have their answers. */

@@ -22,7 +22,8 @@ export interface LogListQuery {
 }
 
 /**
- * The logger service's HTTP API, typed: POST /log, POST /logs/batch and GET /logs. The one
+ * The logger service's HTTP API, typed: POST /log, POST /logs/batch, GET /logs, and the log
+ * console's GET /logs/search, GET /logs/:id, DELETE /logs/:id and DELETE /logs. The one
  * client of it that the authentication service, the broker and the listener use; failures
  * are the kit's AppErrors (503 unreachable, 504 timed out, 502 a broken or failed answer,
  * 4xx passed through).
@@ -59,6 +60,35 @@ export class LoggerHttpApi {
       throw new UpstreamError('logger service sent an invalid response');
     }
     return answer.data;
+  }
+
+  /** One page of a console search; the logger's answer must carry an `entries` list. */
+  async search<Page extends { entries: StoredLogEntry[] }>(
+    query: Record<string, string | number | undefined>,
+  ): Promise<Page> {
+    const params = new URLSearchParams();
+    for (const [key, value] of Object.entries(query)) {
+      if (value !== undefined) params.set(key, String(value));
+    }
+    const answer = await this.http.get<Page>(`/logs/search?${params.toString()}`);
+    if (!answer.data || !Array.isArray(answer.data.entries)) {
+      throw new UpstreamError('logger service sent an invalid response');
+    }
+    return answer.data;
+  }
+
+  async get(id: string): Promise<StoredLogEntry> {
+    const answer = await this.http.get<StoredLogEntry>(`/logs/${encodeURIComponent(id)}`);
+    if (!answer.data) throw new UpstreamError('logger service sent an invalid response');
+    return answer.data;
+  }
+
+  async delete(id: string): Promise<void> {
+    await this.http.delete(`/logs/${encodeURIComponent(id)}`);
+  }
+
+  async deleteAll(): Promise<void> {
+    await this.http.delete('/logs');
   }
 
   /** Closes the connections once the calls in flight have their answers. */
