@@ -10,7 +10,7 @@ const retryDelays = envVar
   .list('1000,5000,15000,30000,60000')
   .pipe(
     z
-      .array(z.coerce.number().int().min(1).max(3_600_000))
+      .array(z.coerce.number<string>().int().min(1).max(3_600_000))
       .min(1, 'needs at least one delay in milliseconds'),
   );
 

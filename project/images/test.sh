@@ -51,7 +51,7 @@ echo "engine $DOCKER_HOST; $(docker compose version)"
 say_step "build, run and check every image"
 node node_modules/jest/bin/jest.js --ci --runInBand --json --outputFile="$result" \
   --selectProjects project --testPathIgnorePatterns '/node_modules/' \
-  --testPathPattern 'project/test/images\.docker\.test\.ts$'
+  --testPathPatterns 'project/test/images\.docker\.test\.ts$'
 
 say_step "image sizes"
 for dockerfile in */Dockerfile; do

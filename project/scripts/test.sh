@@ -63,7 +63,7 @@ for line in "${runtime_lines[@]}"; do
   say "tests on Node $version"
   "${jest[@]}" --outputFile="$artifacts/jest-node$major-main.json" --maxWorkers=2 --testPathIgnorePatterns '\.(outage|e2e|docker)\.test\.ts$'
   say "whole-system and outage tests on Node $version (one at a time)"
-  "${jest[@]}" --outputFile="$artifacts/jest-node$major-serial.json" --runInBand --testPathPattern '\.(outage|e2e)\.test\.ts$'
+  "${jest[@]}" --outputFile="$artifacts/jest-node$major-serial.json" --runInBand --testPathPatterns '\.(outage|e2e)\.test\.ts$'
   bash project/infra/up.sh >/dev/null || true # the outage tests restart RabbitMQ; leave it up
   results+=("node $major=$artifacts/jest-node$major-main.json" "node $major=$artifacts/jest-node$major-serial.json")
 done

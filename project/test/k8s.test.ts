@@ -55,10 +55,12 @@ function kustomize(overlay: string): K8sObject[] {
         'kubectl is not installed: the Kubernetes tests render the overlays with `kubectl kustomize`. ' +
           'Install kubectl (it bundles kustomize): Debian `apt-get install kubectl` from the Kubernetes apt ' +
           'repository, or see https://kubernetes.io/docs/tasks/tools/',
+        { cause: err },
       );
     }
     throw new Error(
       `kubectl kustomize ${overlay} failed: ${(err as { stderr?: string }).stderr ?? err}`,
+      { cause: err },
     );
   }
   return parseAllDocuments(text)

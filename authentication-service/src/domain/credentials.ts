@@ -1,13 +1,13 @@
 import { z } from 'zod';
-import { parseInput } from '@ms/service-kit';
+import { parseInput, typeMessages } from '@ms/service-kit';
 import { type Credentials, credentialsFields } from '@ms/service-kit/contracts';
 
 export type { Credentials } from '@ms/service-kit/contracts';
 
-export const credentialsSchema = z.object(credentialsFields, {
-  required_error: 'body is required',
-  invalid_type_error: 'body must be a JSON object',
-});
+export const credentialsSchema = z.object(
+  credentialsFields,
+  typeMessages('body must be a JSON object', 'body is required'),
+);
 
 export function parseCredentials(input: unknown): Credentials {
   return parseInput(credentialsSchema, input);

@@ -1,6 +1,12 @@
 import { TooManyRequestsError } from '@ms/service-kit';
 import type { Request, RequestHandler } from 'express';
-import { type AugmentedRequest, MemoryStore, type Store, rateLimit } from 'express-rate-limit';
+import {
+  type AugmentedRequest,
+  MemoryStore,
+  type Store,
+  ipKeyGenerator,
+  rateLimit,
+} from 'express-rate-limit';
 import { normaliseEmail } from '../domain/credentials';
 
 export interface LoginRateLimitOptions {
@@ -18,10 +24,13 @@ export interface LoginRateLimit {
   close(): void;
 }
 
-/** One client (IP) trying one email: a guesser is stopped, other users are not. */
+/** One client (IP) trying one email: a guesser is stopped, other users are not. An IPv6
+ * client is its /56 network (ipKeyGenerator), since one host usually has a whole prefix and
+ * could otherwise change address per guess; an IPv4 address (mapped or not) is itself. */
 export function loginAttemptKey(req: Request): string {
   const email: unknown = (req.body as { email?: unknown } | undefined)?.email;
-  return `${req.ip ?? 'unknown'}|${typeof email === 'string' ? normaliseEmail(email) : ''}`;
+  const client = req.ip === undefined ? 'unknown' : ipKeyGenerator(req.ip);
+  return `${client}|${typeof email === 'string' ? normaliseEmail(email) : ''}`;
 }
 
 /**

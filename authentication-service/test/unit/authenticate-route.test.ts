@@ -2,7 +2,12 @@ import { UnavailableError } from '@ms/service-kit';
 import request from 'supertest';
 import { Authenticator } from '../../src/domain/authenticator';
 import { createAuthHttpApp } from '../../src/http/app';
-import { type LoginRateLimit, loginRateLimit } from '../../src/http/login-rate-limit';
+import type { Request } from 'express';
+import {
+  type LoginRateLimit,
+  loginAttemptKey,
+  loginRateLimit,
+} from '../../src/http/login-rate-limit';
 import {
   FakePasswordHasher,
   FakeUserRepository,
@@ -106,5 +111,25 @@ describe('POST /authenticate handler (fake repository)', () => {
     expect(res.status).toBe(429);
     expect(Number(res.headers['retry-after'])).toBeGreaterThanOrEqual(59);
     expect(res.body.error).toBe(true);
+  });
+});
+
+describe('loginAttemptKey', () => {
+  const key = (ip: string | undefined, email: unknown) =>
+    loginAttemptKey({ ip, body: { email } } as unknown as Request);
+
+  it('is the client address and the normalised email', () => {
+    expect(key('10.1.2.3', ' Admin@Example.com ')).toBe(key('10.1.2.3', 'admin@example.com'));
+    expect(key('10.1.2.3', 'a@example.com')).not.toBe(key('10.1.2.4', 'a@example.com'));
+    // An IPv4 client seen through a dual-stack socket is the same client as plain IPv4.
+    expect(key('::ffff:10.1.2.3', 'a@example.com')).toBe(key('10.1.2.3', 'a@example.com'));
+    expect(key(undefined, 42)).toBe('unknown|');
+  });
+
+  it('counts an IPv6 client by its /56 network, so changing addresses inside it does not help', () => {
+    expect(key('2001:db8:1:2::10', 'a@example.com')).toBe(key('2001:db8:1:2::99', 'a@example.com'));
+    expect(key('2001:db8:1:2::10', 'a@example.com')).not.toBe(
+      key('2001:db8:2:2::10', 'a@example.com'),
+    );
   });
 });

@@ -1,28 +1,29 @@
 import { z } from 'zod';
+import { typeMessages } from '@ms/service-kit';
 import { credentialsFields, logEntrySchema, mailMessageFields } from '@ms/service-kit/contracts';
 import { LOG_TRANSPORTS } from '../domain/ports';
 
 const text = (max: number) =>
   z
-    .string({ required_error: 'is required', invalid_type_error: 'must be a string' })
+    .string(typeMessages('must be a string'))
     .trim()
     .min(1, 'must not be empty')
     .max(max, `must be at most ${max} characters`);
 
 const requiredObject = <T extends z.ZodRawShape>(shape: T) =>
-  z.object(shape, { required_error: 'is required', invalid_type_error: 'must be an object' });
+  z.object(shape, typeMessages('must be an object'));
 
-const BODY_MUST_BE_OBJECT = {
-  required_error: 'request body must be a JSON object',
-  invalid_type_error: 'request body must be a JSON object',
-};
+const BODY_MUST_BE_OBJECT = typeMessages(
+  'request body must be a JSON object',
+  'request body must be a JSON object',
+);
 
 export const ACTIONS = ['auth', 'log', 'mail'] as const;
 
 /** Read first, so that an unknown action gets the design's own message. */
 export const actionSchema = z.object(
   {
-    action: z.string({ required_error: 'is required', invalid_type_error: 'must be a string' }),
+    action: z.string(typeMessages('must be a string')),
   },
   BODY_MUST_BE_OBJECT,
 );
@@ -37,9 +38,7 @@ const logRequest = z.object({
   action: z.literal('log'),
   log: requiredObject(logEntrySchema.shape),
   via: z
-    .enum(LOG_TRANSPORTS, {
-      errorMap: () => ({ message: `must be one of ${LOG_TRANSPORTS.join(', ')}` }),
-    })
+    .enum(LOG_TRANSPORTS, { error: `must be one of ${LOG_TRANSPORTS.join(', ')}` })
     .default('rabbitmq'),
 });
 
@@ -71,7 +70,7 @@ export const logSearchQuerySchema = z.object({
   from: text(64).optional(),
   to: text(64).optional(),
   limit: z.coerce
-    .number({ invalid_type_error: 'must be a number' })
+    .number(typeMessages('must be a number'))
     .int('must be an integer')
     .min(1, 'must be at least 1')
     .max(200, 'must be at most 200')
@@ -85,7 +84,7 @@ export const logIdSchema = z.object({
 
 export const logsQuerySchema = z.object({
   limit: z.coerce
-    .number({ invalid_type_error: 'must be a number' })
+    .number(typeMessages('must be a number'))
     .int('must be an integer')
     .min(1, 'must be at least 1')
     .max(LOG_LIST_MAX, `must be at most ${LOG_LIST_MAX}`)

@@ -7,6 +7,7 @@ import {
   WriteCoalescer,
   type WriteCoalescerOptions,
   parseInput,
+  typeMessages,
   withTimeout,
 } from '@ms/service-kit';
 import {
@@ -42,7 +43,7 @@ const listQuerySchema = z.object({
   limit: z.preprocess(
     blankToUndefined,
     z.coerce
-      .number({ invalid_type_error: 'must be a number' })
+      .number(typeMessages('must be a number'))
       .int('must be an integer')
       .min(1, `must be between 1 and ${LIST_LIMIT_MAX}`)
       .max(LIST_LIMIT_MAX, `must be between 1 and ${LIST_LIMIT_MAX}`)
@@ -51,7 +52,7 @@ const listQuerySchema = z.object({
   name: z.preprocess(
     blankToUndefined,
     z
-      .string({ invalid_type_error: 'must be a string' })
+      .string(typeMessages('must be a string'))
       .trim()
       .max(LOG_NAME_MAX_LENGTH, `must be at most ${LOG_NAME_MAX_LENGTH} characters`)
       .optional(),

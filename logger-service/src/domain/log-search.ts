@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ValidationError, parseInput } from '@ms/service-kit';
+import { ValidationError, parseInput, typeMessages } from '@ms/service-kit';
 import { LOG_NAME_MAX_LENGTH, type StoredLogEntry } from '@ms/service-kit/contracts';
 import type { LogDocument, LogSearchFilter, LogSearchPage } from './log-store';
 
@@ -26,7 +26,7 @@ const blankToUndefined = (value: unknown) => (value === '' ? undefined : value);
 const optionalDate = z.preprocess(
   blankToUndefined,
   z
-    .string({ invalid_type_error: 'must be a date' })
+    .string(typeMessages('must be a date'))
     .refine((text) => !Number.isNaN(Date.parse(text)), 'must be an ISO 8601 date')
     .optional(),
 );
@@ -35,7 +35,7 @@ const searchQuerySchema = z.object({
   limit: z.preprocess(
     blankToUndefined,
     z.coerce
-      .number({ invalid_type_error: 'must be a number' })
+      .number(typeMessages('must be a number'))
       .int('must be an integer')
       .min(1, `must be between 1 and ${SEARCH_LIMIT_MAX}`)
       .max(SEARCH_LIMIT_MAX, `must be between 1 and ${SEARCH_LIMIT_MAX}`)
@@ -44,7 +44,7 @@ const searchQuerySchema = z.object({
   name: z.preprocess(
     blankToUndefined,
     z
-      .string({ invalid_type_error: 'must be a string' })
+      .string(typeMessages('must be a string'))
       .trim()
       .max(LOG_NAME_MAX_LENGTH, `must be at most ${LOG_NAME_MAX_LENGTH} characters`)
       .optional(),
@@ -52,7 +52,7 @@ const searchQuerySchema = z.object({
   q: z.preprocess(
     blankToUndefined,
     z
-      .string({ invalid_type_error: 'must be a string' })
+      .string(typeMessages('must be a string'))
       .max(SEARCH_TEXT_MAX_LENGTH, `must be at most ${SEARCH_TEXT_MAX_LENGTH} characters`)
       .optional(),
   ),
@@ -61,7 +61,7 @@ const searchQuerySchema = z.object({
   cursor: z.preprocess(
     blankToUndefined,
     z
-      .string({ invalid_type_error: 'must be a string' })
+      .string(typeMessages('must be a string'))
       .regex(/^[0-9a-z]{1,12}\.[0-9a-f]{24}$/, 'is not a cursor of this search')
       .optional(),
   ),

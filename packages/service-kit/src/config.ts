@@ -11,7 +11,7 @@ export const envVar = {
     z.coerce.number().int().min(1).max(3_600_000).default(defaultMs),
   positiveInt: (defaultValue: number) => z.coerce.number().int().min(1).default(defaultValue),
   string: (defaultValue: string) => z.string().min(1).default(defaultValue),
-  url: (defaultUrl: string) => z.string().url().default(defaultUrl),
+  url: (defaultUrl: string) => z.url().default(defaultUrl),
   /** Comma-separated list, e.g. CORS_ORIGINS=http://localhost:8000,http://127.0.0.1:8000 */
   list: (defaultValue: string) =>
     z
@@ -52,7 +52,9 @@ export function parseConfig<S extends z.ZodTypeAny>(
   if (result.success) return result.data;
   const problems = result.error.issues.map((issue) => {
     const name = issue.path.join('.') || '(environment)';
-    const got = typeof cleaned[name] === 'string' ? ` (got ${JSON.stringify(cleaned[name])})` : '';
+    const value = cleaned[name];
+    if (value === undefined && issue.code === 'invalid_type') return `${name}: is required`;
+    const got = typeof value === 'string' ? ` (got ${JSON.stringify(value)})` : '';
     return `${name}: ${issue.message}${got}`;
   });
   throw new ConfigError(`invalid configuration: ${problems.join('; ')}`);

@@ -11,7 +11,7 @@ interface EntryConfig {
 }
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- any input: the schema reads process.env
-type ConfigSchema = z.ZodType<EntryConfig, z.ZodTypeDef, any>;
+type ConfigSchema = z.ZodType<EntryConfig, any>;
 
 export interface ServiceEntry<S extends ConfigSchema> {
   name: string;

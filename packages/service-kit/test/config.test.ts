@@ -34,7 +34,7 @@ describe('parseConfig', () => {
   });
 
   it('names a missing required variable', () => {
-    expect(() => parseConfig(schema, {})).toThrow(/API_KEY: Required/);
+    expect(() => parseConfig(schema, {})).toThrow(/API_KEY: is required/);
   });
 
   it('parses lists and booleans', () => {

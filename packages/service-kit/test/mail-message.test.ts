@@ -51,12 +51,13 @@ describe('mail request validation', () => {
     [{ ...valid, subject: 'a\u0000b' }, 'subject: must not contain control characters'],
     [{ ...valid, message: '' }, 'message: must not be empty'],
     [{ ...valid, message: 42 }, 'message: must be a string'],
+    [{ ...valid, to: `${'a'.repeat(250)}@example.com` }, 'to: must be at most 254 characters'],
   ])('refuses %j with "%s"', (input, message) => {
     expect(problem(input)).toBe(message);
   });
 
   it('refuses a body that is not an object', () => {
-    expect(problem('to=you@example.com')).toBe('Expected object, received string');
+    expect(problem('to=you@example.com')).toBe('request body must be a JSON object');
   });
 
   it.each([

@@ -60,7 +60,7 @@ export function goRpcPeerBinary(): Promise<string> {
     } catch (err) {
       rmSync(temporary, { force: true });
       const detail = (err as { stderr?: string }).stderr || (err as Error).message;
-      throw new Error(`building the Go RPC peer with ${go} failed: ${detail}`);
+      throw new Error(`building the Go RPC peer with ${go} failed: ${detail}`, { cause: err });
     }
     return binary;
   })();

@@ -68,6 +68,7 @@ export async function requireDependency(
     const reason = err instanceof Error ? err.message : String(err);
     throw new Error(
       `${name} is not reachable at ${where} (${reason}). Start the test infrastructure with \`make infra\` (project/infra/up.sh).`,
+      { cause: err },
     );
   }
 }

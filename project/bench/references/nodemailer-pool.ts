@@ -1,5 +1,6 @@
 import { connect } from 'node:net';
 import nodemailer from 'nodemailer';
+import type SMTPPool from 'nodemailer/lib/smtp-pool';
 import { closedLoop } from '../load/closed-loop';
 import type { LoadResult } from '../load/load-result';
 
@@ -23,7 +24,7 @@ export interface NodemailerPoolOptions {
  * would measure that wait (about 5 pooled connections / 44 ms) instead of nodemailer.
  */
 export async function measureNodemailerPool(options: NodemailerPoolOptions): Promise<LoadResult> {
-  const transport = nodemailer.createTransport({
+  const poolOptions: SMTPPool.Options = {
     pool: true,
     host: options.host,
     port: options.port,
@@ -40,7 +41,8 @@ export async function measureNodemailerPool(options: NodemailerPoolOptions): Pro
       socket.once('close', () => clearTimeout(timer));
       callback(null, { connection: socket });
     },
-  });
+  };
+  const transport = nodemailer.createTransport(poolOptions);
   try {
     return await closedLoop({
       callers: options.callers,

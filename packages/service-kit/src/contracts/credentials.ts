@@ -1,12 +1,13 @@
 // The authentication service's POST /authenticate payload, which the broker's `auth` action
 // forwards: one definition of each field for both.
 import { z } from 'zod';
+import { typeMessages } from '../validation';
 
 export const EMAIL_MAX_LENGTH = 254;
 /** bcrypt reads only the first 72 bytes; a longer password would be silently cut. */
 export const PASSWORD_MAX_BYTES = 72;
 
-const requiredString = { required_error: 'is required', invalid_type_error: 'must be a string' };
+const requiredString = typeMessages('must be a string');
 
 /** Only shape and size are checked: any other string is simply a wrong credential. */
 export const credentialsFields = {

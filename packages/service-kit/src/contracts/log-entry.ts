@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { parseInput } from '../validation';
+import { parseInput, typeMessages } from '../validation';
 
 /** Limits shared by every transport that carries a log entry (HTTP, JSON-RPC, gRPC, AMQP). */
 export const LOG_NAME_MAX_LENGTH = 256;
@@ -7,13 +7,13 @@ export const LOG_DATA_MAX_BYTES = 64 * 1024;
 export const EVENT_ID_MAX_LENGTH = 128;
 
 const name = z
-  .string({ required_error: 'is required', invalid_type_error: 'must be a string' })
+  .string(typeMessages('must be a string'))
   .trim()
   .min(1, 'must not be empty')
   .max(LOG_NAME_MAX_LENGTH, `must be at most ${LOG_NAME_MAX_LENGTH} characters`);
 
 const data = z
-  .string({ required_error: 'is required', invalid_type_error: 'must be a string' })
+  .string(typeMessages('must be a string'))
   .refine((value) => Buffer.byteLength(value, 'utf8') <= LOG_DATA_MAX_BYTES, {
     message: `must be at most ${LOG_DATA_MAX_BYTES} bytes`,
   });
@@ -28,7 +28,7 @@ export type LogEntry = z.infer<typeof logEntrySchema>;
  */
 export const logWriteSchema = logEntrySchema.extend({
   event_id: z
-    .string({ invalid_type_error: 'must be a string' })
+    .string(typeMessages('must be a string'))
     .min(1, 'must not be empty')
     .max(EVENT_ID_MAX_LENGTH, `must be at most ${EVENT_ID_MAX_LENGTH} characters`)
     .optional(),
@@ -60,10 +60,7 @@ export const LOG_BATCH_MAX_BYTES = 8 * 1024 * 1024;
  */
 export const logBatchRequestSchema = z.object({
   entries: z
-    .array(z.unknown(), {
-      required_error: 'is required',
-      invalid_type_error: 'must be an array of log entries',
-    })
+    .array(z.unknown(), typeMessages('must be an array of log entries'))
     .min(1, 'must not be empty')
     .max(LOG_BATCH_MAX_ENTRIES, `must have at most ${LOG_BATCH_MAX_ENTRIES} entries`),
 });

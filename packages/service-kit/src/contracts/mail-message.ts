@@ -2,6 +2,7 @@
 // schema for both, so the broker refuses what the mail service would refuse, with the same
 // message, one hop earlier.
 import { z } from 'zod';
+import { typeMessages } from '../validation';
 
 export const MAX_SUBJECT_LENGTH = 255;
 export const MAX_MESSAGE_BYTES = 100 * 1024;
@@ -17,7 +18,7 @@ function hasControlCharacter(value: string): boolean {
   return false;
 }
 
-const requiredString = { required_error: 'is required', invalid_type_error: 'must be a string' };
+const requiredString = typeMessages('must be a string');
 
 /** Text that ends up in a mail header: a CR or LF there would let a client add headers. */
 const headerText = z
@@ -27,7 +28,11 @@ const headerText = z
 
 /** Exactly one bare address: no display name, no list, so a field names one mailbox. */
 const emailAddress = headerText.pipe(
-  z.string().trim().max(254).email('must be one valid email address'),
+  z
+    .string()
+    .trim()
+    .max(254, 'must be at most 254 characters')
+    .pipe(z.email('must be one valid email address')),
 );
 
 export const mailMessageFields = {
@@ -53,7 +58,10 @@ export const mailMessageFields = {
     ),
 };
 
-export const mailMessageSchema = z.object(mailMessageFields);
+export const mailMessageSchema = z.object(
+  mailMessageFields,
+  typeMessages('request body must be a JSON object', 'request body must be a JSON object'),
+);
 
 /** What a client may ask for; any other field (attachments, headers, ...) is dropped. */
 export type MailMessage = z.infer<typeof mailMessageSchema>;

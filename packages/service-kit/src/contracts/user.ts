@@ -20,7 +20,7 @@ export interface PublicUser {
  */
 export const loginReplyUserSchema = z
   .object({ id: z.number().int(), email: z.string().min(1) })
-  .passthrough()
+  .loose()
   .transform(({ password: _password, ...user }) => user);
 
 export type LoginReplyUser = z.infer<typeof loginReplyUserSchema>;
