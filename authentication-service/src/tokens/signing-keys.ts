@@ -98,7 +98,7 @@ export async function loadSigningKeys(config: SigningKeyConfig): Promise<Signing
       ({ key: privateKey, kid: configuredKid } = parseKey(config.privateKey!, 'private'));
       algorithmOf(privateKey);
     } catch (err) {
-      throw new Error(`TOKEN_PRIVATE_KEY: ${(err as Error).message}`);
+      throw new Error(`TOKEN_PRIVATE_KEY: ${(err as Error).message}`, { cause: err });
     }
   }
   const alg = algorithmOf(privateKey);
@@ -115,7 +115,9 @@ export async function loadSigningKeys(config: SigningKeyConfig): Promise<Signing
       }
     }
   } catch (err) {
-    throw new Error(`TOKEN_PREVIOUS_PUBLIC_KEYS: ${(err as Error).message}`);
+    throw new Error(`TOKEN_PREVIOUS_PUBLIC_KEYS: ${(err as Error).message}`, {
+      cause: err,
+    });
   }
   return { current, jwks: { keys: [publicJwk, ...previous] }, ephemeral };
 }

@@ -199,7 +199,7 @@ describe('with real downstream processes', () => {
         const rejectedBefore = await metric(broker, 'broker_breaker_rejections_total', downstream);
 
         service.pause();
-        let resumedAt = 0;
+        let resumedAt: number;
         try {
           // The first FAILURES calls wait for their deadline and time out.
           for (let i = 0; i < FAILURES; i++) {

@@ -43,6 +43,7 @@ export class ServiceProcess {
       await service.kill();
       throw new Error(
         `${name} did not start: ${(err as Error).message}; output: ${service.output}`,
+        { cause: err },
       );
     }
     return service;
