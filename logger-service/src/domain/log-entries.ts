@@ -7,17 +7,16 @@ import {
   WriteCoalescer,
   type WriteCoalescerOptions,
   parseInput,
-  typeMessages,
   withTimeout,
 } from '@ms/service-kit';
 import {
-  LOG_NAME_MAX_LENGTH,
   type LogBatchResult,
   type LogWrite,
   type StoredLogEntry,
   logWriteSchema,
 } from '@ms/service-kit/contracts';
 import type { InsertOutcome, LogDocument, LogStore, NewLogDocument } from './log-store';
+import { nameFilterField, pageLimitField } from './query-fields';
 import {
   type SearchPage,
   type SearchSettings,
@@ -37,26 +36,9 @@ export const COALESCING_DEFAULTS = {
   maxConcurrentFlushes: 2,
 } as const;
 
-const blankToUndefined = (value: unknown) => (value === '' ? undefined : value);
-
 const listQuerySchema = z.object({
-  limit: z.preprocess(
-    blankToUndefined,
-    z.coerce
-      .number(typeMessages('must be a number'))
-      .int('must be an integer')
-      .min(1, `must be between 1 and ${LIST_LIMIT_MAX}`)
-      .max(LIST_LIMIT_MAX, `must be between 1 and ${LIST_LIMIT_MAX}`)
-      .default(LIST_LIMIT_DEFAULT),
-  ),
-  name: z.preprocess(
-    blankToUndefined,
-    z
-      .string(typeMessages('must be a string'))
-      .trim()
-      .max(LOG_NAME_MAX_LENGTH, `must be at most ${LOG_NAME_MAX_LENGTH} characters`)
-      .optional(),
-  ),
+  limit: pageLimitField(LIST_LIMIT_MAX, LIST_LIMIT_DEFAULT),
+  name: nameFilterField,
 });
 
 const LOG_ID = /^[0-9a-f]{24}$/i;

@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { ValidationError, parseInput, typeMessages } from '@ms/service-kit';
-import { LOG_NAME_MAX_LENGTH, type StoredLogEntry } from '@ms/service-kit/contracts';
+import type { StoredLogEntry } from '@ms/service-kit/contracts';
 import type { LogDocument, LogSearchFilter, LogSearchPage } from './log-store';
+import { blankToUndefined, nameFilterField, pageLimitField } from './query-fields';
 
 export interface SearchSettings {
   /** Longest a search keeps querying before it answers what it has (LOG_SEARCH_DEADLINE_MS). */
@@ -22,7 +23,6 @@ export const SEARCH_LIMIT_DEFAULT = 50;
 export const SEARCH_LIMIT_MAX = 200;
 export const SEARCH_TEXT_MAX_LENGTH = 200;
 
-const blankToUndefined = (value: unknown) => (value === '' ? undefined : value);
 const optionalDate = z.preprocess(
   blankToUndefined,
   z
@@ -32,23 +32,8 @@ const optionalDate = z.preprocess(
 );
 
 const searchQuerySchema = z.object({
-  limit: z.preprocess(
-    blankToUndefined,
-    z.coerce
-      .number(typeMessages('must be a number'))
-      .int('must be an integer')
-      .min(1, `must be between 1 and ${SEARCH_LIMIT_MAX}`)
-      .max(SEARCH_LIMIT_MAX, `must be between 1 and ${SEARCH_LIMIT_MAX}`)
-      .default(SEARCH_LIMIT_DEFAULT),
-  ),
-  name: z.preprocess(
-    blankToUndefined,
-    z
-      .string(typeMessages('must be a string'))
-      .trim()
-      .max(LOG_NAME_MAX_LENGTH, `must be at most ${LOG_NAME_MAX_LENGTH} characters`)
-      .optional(),
-  ),
+  limit: pageLimitField(SEARCH_LIMIT_MAX, SEARCH_LIMIT_DEFAULT),
+  name: nameFilterField,
   q: z.preprocess(
     blankToUndefined,
     z
