@@ -90,6 +90,8 @@ interface ComposeService {
   build?: ComposeBuild;
   image?: string;
   environment?: Record<string, string | null>;
+  /** As `docker compose config` normalises them: the secret's name and where it is mounted. */
+  secrets?: { source: string; target?: string }[];
 }
 
 const urls = infra();
@@ -97,6 +99,8 @@ const containerName = (service: ServiceName) => `ts-ms-images-${service}`;
 const local = (port: number) => `http://127.0.0.1:${port}`;
 
 let compose: Record<string, ComposeService> = {};
+/** Top-level secrets of the compose file: name -> file on the host. */
+let composeSecrets: Record<string, { file?: string }> = {};
 const built = new Set<ServiceName>();
 
 function service(name: ServiceName): ComposeService {
@@ -126,7 +130,12 @@ describe('docker compose config', () => {
       ],
       { timeoutMs: 30_000 },
     );
-    compose = (JSON.parse(stdout) as { services: Record<string, ComposeService> }).services;
+    const config = JSON.parse(stdout) as {
+      services: Record<string, ComposeService>;
+      secrets?: Record<string, { file?: string }>;
+    };
+    compose = config.services;
+    composeSecrets = config.secrets ?? {};
     for (const name of SERVICES.filter((service) => !NOT_IN_COMPOSE[service])) {
       const { build, image } = service(name);
       expect(build?.context).toBe(REPO_ROOT);
@@ -207,6 +216,7 @@ describe('the containers, on their own ports against the local infrastructure', 
         '--network',
         'host',
         ...envArgs(name, database),
+        ...secretArgs(name),
         service(name).image as string,
       ]);
     }
@@ -425,6 +435,16 @@ function envArgs(name: ServiceName, database: ScratchDatabase): string[] {
   return Object.entries(environment).flatMap(([key, value]) =>
     value === undefined ? [] : ['--env', `${key}=${value ?? ''}`],
   );
+}
+
+/** The compose file's secrets of a service, mounted read-only where compose mounts them. */
+function secretArgs(name: ServiceName): string[] {
+  return (service(name).secrets ?? []).flatMap(({ source, target }) => {
+    const file = composeSecrets[source]?.file;
+    if (!file) throw new Error(`compose secret ${source} names no file`);
+    const mountedAt = target?.startsWith('/') ? target : `/run/secrets/${target ?? source}`;
+    return ['--volume', `${path.resolve(REPO_ROOT, 'project', file)}:${mountedAt}:ro`];
+  });
 }
 
 /** Every package the lock file installs for development only ("dev": true), by lock path. */
