@@ -3,20 +3,19 @@
 // with the dev config (project/infra/jaeger/config.yaml). A logger process exports to it;
 // the trace is read back through Jaeger's query API. Skipped, saying so, when no Jaeger
 // binary has been built (the build takes about 20 minutes, so the test never starts one).
-import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import path from 'node:path';
 import {
   ManagedProcess,
+  ServiceProcess,
   REPO_ROOT,
   eventually,
   freePort,
   infra,
   requireMongo,
   uniqueName,
-  waitUntilReady,
   withMongo,
 } from '@ms/testing';
 
@@ -51,7 +50,7 @@ interface JaegerTrace {
   const database = uniqueName('jaeger_export');
   const ports = { ui: 0, otlpHttp: 0 };
   let jaeger: ManagedProcess;
-  let logger: ChildProcess | undefined;
+  let logger: ServiceProcess | undefined;
 
   beforeAll(async () => {
     await requireMongo();
@@ -80,37 +79,23 @@ interface JaegerTrace {
   });
 
   afterAll(async () => {
-    if (logger && logger.exitCode === null) {
-      const exited = new Promise((resolve) => logger?.once('exit', resolve));
-      logger.kill('SIGTERM');
-      await exited;
-    }
+    await logger?.stop();
     await jaeger?.stop();
     await withMongo((client) => client.db(database).dropDatabase()).catch(() => undefined);
   });
 
   it("a service's spans arrive in Jaeger over OTLP http/protobuf, with the caller's parent", async () => {
     const [port, rpcPort, grpcPort] = [await freePort(), await freePort(), await freePort()];
-    logger = spawn(
-      process.execPath,
-      ['--import', 'tsx', path.join(REPO_ROOT, 'logger-service/src/main.ts')],
-      {
-        cwd: path.join(REPO_ROOT, 'logger-service'),
-        env: {
-          ...process.env,
-          PORT: String(port),
-          RPC_PORT: String(rpcPort),
-          GRPC_PORT: String(grpcPort),
-          MONGO_URL: infra().mongoUrl,
-          MONGO_DB: database,
-          OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${ports.otlpHttp}`,
-          OTEL_BSP_SCHEDULE_DELAY: '100',
-        },
-        stdio: 'ignore',
-      },
-    );
-    const url = `http://127.0.0.1:${port}`;
-    await waitUntilReady(url, { child: logger });
+    logger = await ServiceProcess.start('logger-service', {
+      PORT: String(port),
+      RPC_PORT: String(rpcPort),
+      GRPC_PORT: String(grpcPort),
+      MONGO_URL: infra().mongoUrl,
+      MONGO_DB: database,
+      OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${ports.otlpHttp}`,
+      OTEL_BSP_SCHEDULE_DELAY: '100',
+    });
+    const url = logger.url;
     const hexTraceId = randomBytes(16).toString('hex');
     const response = await fetch(`${url}/log`, {
       method: 'POST',

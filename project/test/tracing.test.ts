@@ -2,12 +2,10 @@
 // each run from source as their own process (main.ts, as `make dev` runs them), against
 // the real Postgres, RabbitMQ and FerretDB, exporting over OTLP http/protobuf to a
 // receiver in this test (OtlpReceiver), which keeps the spans in memory.
-import { type ChildProcess, spawn } from 'node:child_process';
-import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import {
   OtlpReceiver,
-  REPO_ROOT,
+  ServiceProcess,
   type ReceivedSpan,
   type ScratchDatabase,
   createScratchDatabase,
@@ -20,7 +18,6 @@ import {
   requirePostgres,
   requireRabbitMq,
   uniqueName,
-  waitUntilReady,
   withMongo,
 } from '@ms/testing';
 
@@ -28,13 +25,8 @@ jest.setTimeout(180_000);
 
 const name = uniqueName('tracing_e2e');
 const receiver = new OtlpReceiver();
-const children: {
-  service: string;
-  child: ChildProcess;
-  lines: Record<string, unknown>[];
-  /** Its stderr and non-JSON output, for failures (TRACING_TEST_DEBUG=1 prints them). */
-  debug: () => string;
-}[] = [];
+/** The services; their output (stderr and non-JSON lines) is printed with TRACING_TEST_DEBUG=1. */
+const children: ServiceProcess[] = [];
 let database: ScratchDatabase;
 let brokerUrl = '';
 let listenerUrl = '';
@@ -46,66 +38,25 @@ const names = {
   retryDelays: [500, 1000],
 };
 
-/** A service from source, as its own process, its JSON log lines kept. */
+/** A service from source, as its own process, exporting to the receiver; stopped after the file. */
 async function spawnService(
   folder: string,
   env: Record<string, string>,
 ): Promise<{ url: string; lines: Record<string, unknown>[] }> {
-  const port = await freePort();
-  const child = spawn(
-    process.execPath,
-    ['--import', 'tsx', path.join(REPO_ROOT, folder, 'src/main.ts')],
-    {
-      cwd: path.join(REPO_ROOT, folder),
-      env: {
-        ...process.env,
-        LOG_LEVEL: 'info',
-        OTEL_EXPORTER_OTLP_ENDPOINT: receiver.endpoint,
-        OTEL_BSP_SCHEDULE_DELAY: '100',
-        ...(process.env.TRACING_TEST_DEBUG ? { OTEL_LOG_LEVEL: 'debug' } : {}),
-        PORT: String(port),
-        ...env,
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
-  );
-  const lines: Record<string, unknown>[] = [];
-  let partial = '';
-  let stderr = '';
-  child.stdout?.on('data', (chunk: Buffer) => {
-    const parts = (partial + chunk.toString()).split('\n');
-    partial = parts.pop() ?? '';
-    for (const line of parts.filter(Boolean)) {
-      try {
-        lines.push(JSON.parse(line) as Record<string, unknown>);
-      } catch {
-        stderr = (stderr + line + '\n').slice(-4000); // not a JSON line: kept for failures
-      }
-    }
+  const service = await ServiceProcess.start(folder, {
+    LOG_LEVEL: 'info',
+    OTEL_EXPORTER_OTLP_ENDPOINT: receiver.endpoint,
+    OTEL_BSP_SCHEDULE_DELAY: '100',
+    ...(process.env.TRACING_TEST_DEBUG ? { OTEL_LOG_LEVEL: 'debug' } : {}),
+    PORT: String(await freePort()),
+    ...env,
   });
-  child.stderr?.on('data', (chunk: Buffer) => {
-    stderr = (stderr + chunk.toString()).slice(-4000);
-  });
-  children.push({ service: folder, child, lines, debug: () => stderr });
-  const url = `http://127.0.0.1:${port}`;
-  await waitUntilReady(url, { child, timeoutMs: 60_000 }).catch((err: Error) => {
-    throw new Error(`${folder}: ${err.message}\n${stderr}`);
-  });
-  return { url, lines };
+  children.push(service);
+  return service;
 }
 
 async function stopAll(): Promise<void> {
-  await Promise.all(
-    children.map(
-      ({ child }) =>
-        new Promise<void>((resolve) => {
-          if (child.exitCode !== null || child.signalCode !== null) return resolve();
-          child.once('exit', () => resolve());
-          child.kill('SIGTERM');
-          setTimeout(() => child.kill('SIGKILL'), 15_000).unref();
-        }),
-    ),
-  );
+  await Promise.all(children.map((service) => service.stop()));
 }
 
 beforeAll(async () => {
@@ -158,7 +109,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   if (process.env.TRACING_TEST_DEBUG) {
-    for (const c of children) console.log(c.service, receiver.endpoint, c.debug().slice(-1500));
+    for (const c of children) console.log(c.name, receiver.endpoint, c.output.slice(-1500));
   }
   await stopAll();
   await receiver.stop();
@@ -394,7 +345,7 @@ it('every log line written inside a trace carries its trace_id and span_id; X-Re
   expect(response.status).toBe(202);
   expect(response.headers.get('x-request-id')).toBe(requestId);
   const linesOf = (service: string) =>
-    children.find((c) => c.service === service)!.lines.filter((l) => l.requestId === requestId);
+    children.find((c) => c.name === service)!.lines.filter((l) => l.requestId === requestId);
   await eventually(
     () => linesOf('broker-service').length > 0 && linesOf('logger-service').length > 0,
     {
@@ -422,7 +373,7 @@ it('a request without a traceparent starts a trace of its own, which reaches the
   });
   expect(response.status).toBe(202);
   const requestId = response.headers.get('x-request-id');
-  const broker = children.find((c) => c.service === 'broker-service')!;
+  const broker = children.find((c) => c.name === 'broker-service')!;
   await eventually(() => broker.lines.some((l) => l.requestId === requestId && l.trace_id), {
     timeoutMs: 10_000,
     what: 'the access log line',

@@ -2,6 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import request from 'supertest';
 import {
   type ScratchDatabase,
+  ServiceProcess,
   createScratchDatabase,
   deleteRabbitNames,
   freePort,
@@ -15,7 +16,6 @@ import {
 } from '@ms/testing';
 import type { Downstream } from '../../src/clients/circuit-breaker';
 import { captureLogs, startBroker } from '../support/broker-process';
-import { ServiceProcess } from '../support/service-process';
 
 /**
  * Breaker drills against real services in child processes: one is hung with SIGSTOP, the

@@ -1,60 +1,28 @@
-import { type ChildProcess, spawn } from 'node:child_process';
-import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { eventually, freePort, REPO_ROOT, uniqueName } from '@ms/testing';
+import { ServiceProcess, eventually, freePort, uniqueName } from '@ms/testing';
 import { usePipeline } from '../support/pipeline';
 
 const EVENTS = 300;
 // No listener in-process: the test runs its own, as child processes.
 const pipeline = usePipeline({ listeners: 0 });
 const { config, env, logger } = pipeline;
-const children: ChildProcess[] = [];
+const children: ServiceProcess[] = [];
 
 jest.setTimeout(120_000);
 
 /** The listener as its own process, from source as `npm run dev` runs it. */
-async function spawnListener(): Promise<{
-  child: ChildProcess;
-  url: string;
-  output: () => string;
-}> {
-  const port = await freePort();
-  // node with tsx's loader, not the tsx CLI: the CLI runs the service in a grandchild,
-  // which a SIGKILL of the CLI would leave running.
-  const child = spawn(
-    process.execPath,
-    ['--import', 'tsx', path.join(REPO_ROOT, 'listener-service/src/main.ts')],
-    {
-      cwd: path.join(REPO_ROOT, 'listener-service'),
-      env: { ...process.env, ...env, PORT: String(port), LOGGER_SERVICE_URL: logger.url },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
+async function spawnListener(): Promise<ServiceProcess> {
+  const listener = await ServiceProcess.start(
+    'listener-service',
+    { ...env, PORT: String(await freePort()), LOGGER_SERVICE_URL: logger.url },
+    { readyTimeoutMs: 30_000 },
   );
-  children.push(child);
-  let output = '';
-  const keep = (chunk: Buffer) => {
-    output = (output + chunk.toString()).slice(-4000);
-  };
-  child.stdout?.on('data', keep);
-  child.stderr?.on('data', keep);
-  const url = `http://127.0.0.1:${port}`;
-  await eventually(async () => (await fetch(`${url}/readyz`)).status === 200, {
-    timeoutMs: 30_000,
-    what: `the listener process to be ready; output: ${output}`,
-  });
-  return { child, url, output: () => output };
-}
-
-function killHard(child: ChildProcess): Promise<void> {
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  child.kill('SIGKILL');
-  return exited;
+  children.push(listener);
+  return listener;
 }
 
 afterAll(async () => {
-  for (const child of children) {
-    if (child.exitCode === null && child.signalCode === null) await killHard(child);
-  }
+  for (const child of children) await child.kill();
 });
 
 it('loses nothing when the listener is killed mid-stream and started again', async () => {
@@ -74,7 +42,7 @@ it('loses nothing when the listener is killed mid-stream and started again', asy
     intervalMs: 20,
     what: 'the first events to be stored',
   });
-  await killHard(first.child);
+  await first.kill();
   const killedAfter = ids.length;
   await publishing;
   const storedWhileDown = (await logger.entries(name)).length;

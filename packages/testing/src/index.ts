@@ -5,3 +5,4 @@ export * from './postgres';
 export * from './dependencies';
 export * from './go-peer';
 export * from './otlp-receiver';
+export * from './service-process';
