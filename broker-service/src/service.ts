@@ -159,33 +159,27 @@ export async function start(config: Config, deps: StartDeps): Promise<RunningBro
   });
   // Closed in reverse: the server drains, then the broker's own work in flight, then
   // RabbitMQ and the downstream clients.
-  const resources = new ServiceResources();
-  resources.add('auth client', auth, (client) => client.close());
-  resources.add('mail client', mail, (client) => client.close());
-  resources.add('logger http client', loggerHttp, (client) => client.close());
-  resources.add('logger grpc client', grpcClient, (client) => client.close());
-  resources.add('logger rpc pool', rpcPool, (pool) => pool.close());
-  resources.add('rabbitmq publisher', publisher, (amqp) => amqp.close());
-  resources.onClose('work in flight', () => broker.drain());
-  let server: Server;
-  try {
-    server = resources.add('http server', await listen(app, config.PORT), closeHttpServer);
-  } catch (err) {
-    await resources.closeAll().catch(() => undefined);
-    throw err;
-  }
-  logger.info({ port: portOf(server) }, 'broker-service listening');
-  const stop = () => resources.closeAll();
-  return {
-    port: portOf(server),
-    server,
-    broker,
-    publisher,
-    rpcPool,
-    breakers,
-    amqpConnected,
-    stop,
-  };
+  return ServiceResources.open(async (resources) => {
+    resources.add('auth client', auth, (client) => client.close());
+    resources.add('mail client', mail, (client) => client.close());
+    resources.add('logger http client', loggerHttp, (client) => client.close());
+    resources.add('logger grpc client', grpcClient, (client) => client.close());
+    resources.add('logger rpc pool', rpcPool, (pool) => pool.close());
+    resources.add('rabbitmq publisher', publisher, (amqp) => amqp.close());
+    resources.onClose('work in flight', () => broker.drain());
+    const server = resources.add('http server', await listen(app, config.PORT), closeHttpServer);
+    logger.info({ port: portOf(server) }, 'broker-service listening');
+    return {
+      port: portOf(server),
+      server,
+      broker,
+      publisher,
+      rpcPool,
+      breakers,
+      amqpConnected,
+      stop: () => resources.closeAll(),
+    };
+  });
 }
 
 /** One breaker per downstream; its state changes go to /metrics and the log, rejections to /metrics. */
