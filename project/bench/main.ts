@@ -62,7 +62,13 @@ async function main(): Promise<number> {
   );
   try {
     stack = await startStack(
-      { runId, portBase: options.portBase, logLevel: options.logLevel, keepLogs: options.keepLogs },
+      {
+        runId,
+        portBase: options.portBase,
+        logLevel: options.logLevel,
+        keepLogs: options.keepLogs,
+        cpuProfileDir: options.cpuProfileDir,
+      },
       teardown,
       log,
     );

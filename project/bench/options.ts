@@ -25,6 +25,7 @@ const envSchema = z.object({
   BENCH_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug']).default('warn'),
   BENCH_DRAIN_STALL_S: seconds,
   BENCH_KEEP_LOGS: flag,
+  BENCH_CPU_PROFILE: z.string().min(1).optional(),
 });
 
 export interface BenchOptions {
@@ -50,6 +51,8 @@ export interface BenchOptions {
   drainStallS: number;
   /** Keep the services' log files even when the run succeeded. */
   keepLogs: boolean;
+  /** Where each service writes a V8 CPU profile (`node --cpu-prof`), one folder per service. */
+  cpuProfileDir: string | undefined;
 }
 
 export function loadOptions(env: NodeJS.ProcessEnv = process.env): BenchOptions {
@@ -69,6 +72,8 @@ export function loadOptions(env: NodeJS.ProcessEnv = process.env): BenchOptions 
     logLevel: raw.BENCH_LOG_LEVEL,
     drainStallS: raw.BENCH_DRAIN_STALL_S ?? (smoke ? 15 : 30),
     keepLogs: raw.BENCH_KEEP_LOGS,
+    cpuProfileDir:
+      raw.BENCH_CPU_PROFILE === undefined ? undefined : path.resolve(raw.BENCH_CPU_PROFILE),
   };
 }
 

@@ -34,6 +34,8 @@ export interface StackOptions {
   portBase: number;
   logLevel: string;
   keepLogs: boolean;
+  /** See BenchOptions.cpuProfileDir. */
+  cpuProfileDir?: string;
   readyTimeoutMs?: number;
 }
 
@@ -118,7 +120,7 @@ export async function startStack(
     (service) =>
       new ServiceProcess({
         name: service.name,
-        args: [distEntry(service.folder)],
+        args: [...profileArgs(options.cpuProfileDir, service.name), distEntry(service.folder)],
         cwd: path.join(REPO_ROOT, service.folder),
         env: service.env,
         logFile: path.join(logDir, `${service.name}.log`),
@@ -193,4 +195,9 @@ async function waitUntilReady(
     }
     await sleep(250);
   }
+}
+
+/** `node --cpu-prof` into <dir>/<service>/ when BENCH_CPU_PROFILE is set (written at exit). */
+function profileArgs(dir: string | undefined, service: string): string[] {
+  return dir === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${path.join(dir, service)}`];
 }
