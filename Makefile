@@ -5,7 +5,7 @@ FRONT_END_PID := .front-end.pid
 STATE := project/.state
 
 .DEFAULT_GOAL := help
-.PHONY: help infra infra-down dev jaeger test test-images build lint typecheck bench up up-build up-observability down logs start stop clean \
+.PHONY: help infra infra-down dev jaeger test test-images build lint typecheck bench bench-tracing up up-build up-observability down logs start stop clean \
 	broker auth logger mail listener require-docker k8s-render k8s-up k8s-down require-kubectl
 
 help: ## list the targets
@@ -41,11 +41,21 @@ typecheck: ## tsc over the whole repository
 test-images: ## build every service image as up-build does, run each against local infra, check it
 	@bash project/images/test.sh
 
+# The bench runs on the Node the images ship (.nvmrc), installed by node.sh if missing;
+# `make bench BENCH_NODE_BIN=/usr/bin` measures another one.
+BENCH_NODE_BIN ?= $(shell bash project/infra/node.sh)
+
 bench: ## build, start the stack on its own ports and measure every path against its reference (BENCHMARKS.md)
 	@test -d node_modules || npm ci --no-audit --no-fund
 	@bash project/infra/up.sh
 	@npm run --silent build
-	@set -a; . $(STATE)/infra.env; set +a; node_modules/.bin/tsx project/bench/main.ts
+	@set -a; . $(STATE)/infra.env; set +a; PATH="$(BENCH_NODE_BIN):$$PATH" node_modules/.bin/tsx project/bench/main.ts
+
+bench-tracing: ## the log paths with tracing off, on and exporting, in alternation (BENCHMARKS.md "Tracing cost")
+	@test -d node_modules || npm ci --no-audit --no-fund
+	@bash project/infra/up.sh
+	@npm run --silent build
+	@set -a; . $(STATE)/infra.env; set +a; PATH="$(BENCH_NODE_BIN):$$PATH" node_modules/.bin/tsx project/bench/tracing-cost.ts
 
 # --- with Docker ----------------------------------------------------------------------
 require-docker:

@@ -21,13 +21,16 @@ interface BenchReport {
   teardownFailures: string[];
 }
 
-function runHarness(env: NodeJS.ProcessEnv): Promise<{ code: number | null; output: string }> {
+function runHarness(
+  env: NodeJS.ProcessEnv,
+  script = 'project/bench/main.ts',
+): Promise<{ code: number | null; output: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(
-      process.execPath,
-      [require.resolve('tsx/cli'), path.join(root, 'project/bench/main.ts')],
-      { cwd: root, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] },
-    );
+    const child = spawn(process.execPath, [require.resolve('tsx/cli'), path.join(root, script)], {
+      cwd: root,
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let output = '';
     child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
     child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
@@ -85,4 +88,29 @@ describe('make bench harness (smoke run)', () => {
     }
     expect(readFileSync(markdown, 'utf8')).toContain('| scenario | rate /s |');
   }, 180_000);
+
+  it('make bench-tracing runs the harness with tracing off, on and exporting, and the export reaches its sink', async () => {
+    const markdown = path.join(dir, 'TRACING.md');
+    const { code, output } = await runHarness(
+      {
+        BENCH_SMOKE: '1',
+        BENCH_DURATION_S: '1',
+        BENCH_OUTPUT: markdown,
+        BENCH_PORT_BASE: '28080',
+        BENCH_ONLY: 'log-http',
+        BENCH_WARMUP_S: '0',
+        BENCH_TRACING_ROUNDS: '1',
+      },
+      'project/bench/tracing-cost.ts',
+    );
+    expect({ code, output }).toEqual({ code: 0, output: expect.any(String) });
+    const section = readFileSync(markdown, 'utf8');
+    expect(section).toMatch(/^## Tracing cost/);
+    // the three modes ran once each, and the exporting run's spans reached the sink
+    expect(section).toMatch(/^\| 1 \| off \|/m);
+    expect(section).toMatch(/^\| 2 \| on \|/m);
+    const exported = /^\| 3 \| export \|.* \| ([\d,]+) KiB \|$/m.exec(section);
+    expect(Number(exported?.[1]?.replace(/,/g, ''))).toBeGreaterThan(0);
+    expect(section).toMatch(/^\| via http \| [\d,]+ \| [\d,]+ \| [\d.]+x \|/m);
+  }, 300_000);
 });

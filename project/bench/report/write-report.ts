@@ -4,6 +4,7 @@ import type { BenchOptions } from '../options';
 import type { Row } from '../scenarios/scenario';
 import type { RunInfo } from './run-info';
 import { markdownTable } from './table';
+import { TRACING_COST_FILE } from './tracing-cost';
 
 export interface Report {
   runId: string;
@@ -19,6 +20,9 @@ const ANALYSIS_FILE = path.resolve(__dirname, '../what-is-left.md');
 
 export function renderMarkdown({ info, options, rows, teardownFailures }: Report): string {
   const analysis = existsSync(ANALYSIS_FILE) ? readFileSync(ANALYSIS_FILE, 'utf8').trim() : '';
+  const tracingCost = existsSync(TRACING_COST_FILE)
+    ? readFileSync(TRACING_COST_FILE, 'utf8').trim()
+    : '';
   const missed = rows.filter((row) => row.met === false).map((row) => row.scenario);
   const unmeasured = rows.filter((row) => row.error !== undefined).map((row) => row.scenario);
   return [
@@ -48,6 +52,7 @@ export function renderMarkdown({ info, options, rows, teardownFailures }: Report
       'compare ratios, which are measured side by side in the same run. See project/bench/README.md.',
     '',
     ...(analysis && !options.smoke ? [analysis, ''] : []),
+    ...(tracingCost && !options.smoke ? [tracingCost, ''] : []),
   ].join('\n');
 }
 
@@ -58,4 +63,14 @@ export function writeReport(report: Report): void {
     mkdirSync(path.dirname(report.options.jsonFile), { recursive: true });
     writeFileSync(report.options.jsonFile, `${JSON.stringify(report, null, 2)}\n`);
   }
+}
+
+/** Puts a `## Tracing cost` section (make bench-tracing) in place of the file's own, or at its end. */
+export function replaceTracingSection(markdown: string, section: string): string {
+  const start = markdown.indexOf('## Tracing cost');
+  if (markdown.trim() === '') return `${section.trim()}\n`;
+  if (start < 0) return `${markdown.trimEnd()}\n\n${section.trim()}\n`;
+  const next = markdown.indexOf('\n## ', start + 1);
+  const rest = next < 0 ? '' : markdown.slice(next);
+  return `${markdown.slice(0, start)}${section.trim()}\n${rest}`;
 }

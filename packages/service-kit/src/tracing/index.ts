@@ -177,8 +177,7 @@ export function activeTracing(): Tracing | undefined {
 function instrumentations(): Instrumentation[] {
   return [
     new HttpInstrumentation({
-      ignoreIncomingRequestHook: (request) =>
-        UNTRACED_PATHS.has((request.url ?? '').split('?')[0] ?? ''),
+      ignoreIncomingRequestHook: (request) => UNTRACED_PATHS.has(pathOf(request.url ?? '')),
       // Outgoing calls to siblings go through undici; a bare http client span (e.g. the
       // exporter's own) is not wanted without a request around it.
       requireParentforOutgoingSpans: true,
@@ -204,6 +203,12 @@ function instrumentations(): Instrumentation[] {
       dbStatementSerializer: mongoStatementShape,
     }),
   ];
+}
+
+/** The path of a request target, without its query (runs for every request: no split). */
+function pathOf(url: string): string {
+  const query = url.indexOf('?');
+  return query < 0 ? url : url.slice(0, query);
 }
 
 /** The route pattern Express matched for an incoming request (on `req.route`), if any. */
