@@ -6,3 +6,4 @@ export * from './dependencies';
 export * from './go-peer';
 export * from './otlp-receiver';
 export * from './service-process';
+export * from './config-cases';
