@@ -8,7 +8,7 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import path from 'node:path';
-import { eventually, freePort, infra, uniqueName } from '@ms/testing';
+import { eventually, freePort, infra, percentile, uniqueName } from '@ms/testing';
 import { MongoClient } from 'mongodb';
 import { grpcTestClient } from '../test/support/grpc-client';
 import { JsonRpcTestClient } from '../test/support/json-rpc-client';
@@ -35,10 +35,6 @@ async function measure(transport: string, write: (i: number) => Promise<void>): 
   }
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   return { transport, writes: WRITES, seconds, latenciesMs };
-}
-
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 }
 
 function startLoggerProcess(env: Record<string, string>): ChildProcess {
@@ -100,9 +96,9 @@ async function main(): Promise<void> {
     console.log('| transport | writes/s | p50 ms | p99 ms |');
     console.log('| --- | ---: | ---: | ---: |');
     for (const result of results) {
-      const sorted = [...result.latenciesMs].sort((a, b) => a - b);
+      const latencies = result.latenciesMs;
       console.log(
-        `| ${result.transport} | ${Math.round(result.writes / result.seconds)} | ${percentile(sorted, 50).toFixed(2)} | ${percentile(sorted, 99).toFixed(2)} |`,
+        `| ${result.transport} | ${Math.round(result.writes / result.seconds)} | ${percentile(latencies, 50).toFixed(2)} | ${percentile(latencies, 99).toFixed(2)} |`,
       );
     }
   } finally {

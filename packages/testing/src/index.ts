@@ -7,3 +7,5 @@ export * from './go-peer';
 export * from './otlp-receiver';
 export * from './service-process';
 export * from './config-cases';
+export * from './measure';
+export * from './seeded-admin';
