@@ -13,10 +13,7 @@ import {
   eventually,
   freePort,
   infra,
-  requireMailHog,
-  requireMongo,
-  requirePostgres,
-  requireRabbitMq,
+  requireAllDependencies,
   uniqueName,
   withMongo,
 } from '@ms/testing';
@@ -60,10 +57,7 @@ async function stopAll(): Promise<void> {
 }
 
 beforeAll(async () => {
-  await requirePostgres();
-  await requireRabbitMq();
-  await requireMongo();
-  await requireMailHog();
+  await requireAllDependencies();
   await receiver.start();
   database = await createScratchDatabase('tracing_auth');
   const { amqpUrl, mongoUrl, mailHost, mailPort } = infra();

@@ -7,9 +7,7 @@ import {
   deleteRabbitNames,
   freePort,
   infra,
-  requireMailHog,
-  requireMongo,
-  requirePostgres,
+  requireAllDependencies,
   requireRabbitMq,
   uniqueName,
   withMongo,
@@ -124,10 +122,7 @@ describe('with real downstream processes', () => {
   });
 
   beforeAll(async () => {
-    await requirePostgres();
-    await requireRabbitMq();
-    await requireMongo();
-    await requireMailHog();
+    await requireAllDependencies();
     const { mongoUrl, mailHost, mailPort } = infra();
     database = await createScratchDatabase('breakers_users');
     ports = { rpc: await freePort(), grpc: await freePort() };

@@ -15,10 +15,7 @@ jest.setTimeout(60_000);
 const system = new SystemUnderTest();
 const name = uniqueName('console');
 
-beforeAll(async () => {
-  await SystemUnderTest.requireInfrastructure();
-  await system.start();
-});
+beforeAll(() => system.start());
 afterAll(() => system.stop());
 
 async function addUser(email: string, password: string): Promise<void> {

@@ -4,16 +4,7 @@ import amqp from 'amqplib';
 import { MongoClient } from 'mongodb';
 
 import { parseConfig } from '@ms/service-kit';
-import {
-  eventually,
-  infra,
-  REPO_ROOT,
-  requireMailHog,
-  requireMongo,
-  requirePostgres,
-  requireRabbitMq,
-  uniqueName,
-} from '@ms/testing';
+import { REPO_ROOT, eventually, infra, uniqueName } from '@ms/testing';
 import { retryQueueName } from '../../../listener-service/src/amqp/topology';
 import { configSchema as listenerConfigSchema } from '../../../listener-service/src/config';
 
@@ -28,13 +19,6 @@ export const DEV_HTTP_PORTS = {
 };
 /** Every port of the stack, the logger's JSON-RPC and gRPC ones included. */
 export const DEV_PORTS = [...Object.values(DEV_HTTP_PORTS), 5001, 50001];
-
-export async function requireInfrastructure(): Promise<void> {
-  await requirePostgres();
-  await requireRabbitMq();
-  await requireMongo();
-  await requireMailHog();
-}
 
 /**
  * `make dev` (project/dev/run-all.mjs) as a child process: the same services, commands and
