@@ -1,10 +1,9 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { setTimeout as sleep } from 'node:timers/promises';
 import amqp from 'amqplib';
-import { MongoClient } from 'mongodb';
 
 import { parseConfig } from '@ms/service-kit';
-import { REPO_ROOT, eventually, infra, uniqueName } from '@ms/testing';
+import { REPO_ROOT, eventually, infra, uniqueName, withMongo } from '@ms/testing';
 import { retryQueueName } from '../../../listener-service/src/amqp/topology';
 import { configSchema as listenerConfigSchema } from '../../../listener-service/src/config';
 
@@ -136,12 +135,7 @@ export class DevStack {
     } finally {
       await connection.close();
     }
-    const mongo = new MongoClient(infra().mongoUrl, { serverSelectionTimeoutMS: 5000 });
-    try {
-      await mongo.db(this.name).dropDatabase();
-    } finally {
-      await mongo.close();
-    }
+    await withMongo((client) => client.db(this.name).dropDatabase());
   }
 }
 
