@@ -18,6 +18,7 @@ import {
   waitUntilReady,
   withMongo,
 } from '@ms/testing';
+import { CALLER_SPAN_ID, postTraced } from './support/traced-post';
 
 jest.setTimeout(120_000);
 
@@ -78,15 +79,7 @@ async function runLogger(env: Record<string, string | undefined>): Promise<Run> 
   try {
     const url = `http://127.0.0.1:${port}`;
     await waitUntilReady(url, { child, timeoutMs: 60_000 });
-    const response = await fetch(`${url}/log`, {
-      method: 'POST',
-      headers: {
-        'content-type': 'application/json',
-        traceparent: `00-${TRACE_ID}-00f067aa0ba902b7-01`,
-      },
-      body: JSON.stringify({ name: database, data: 'traced?' }),
-      signal: AbortSignal.timeout(10_000),
-    });
+    const response = await postTraced(`${url}/log`, { name: database, data: 'traced?' }, TRACE_ID);
     expect(response.status).toBe(202);
     await eventually(() => output.includes('"msg":"request"'), { what: 'the access log line' });
   } finally {
@@ -131,7 +124,7 @@ it('with OTEL_EXPORTER_OTLP_ENDPOINT: the spans are exported there (and that dia
     expect.objectContaining({
       service: 'logger-service',
       kind: 'server',
-      parentSpanId: '00f067aa0ba902b7',
+      parentSpanId: CALLER_SPAN_ID,
     }),
   );
 });
