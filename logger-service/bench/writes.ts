@@ -8,7 +8,7 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import path from 'node:path';
-import { eventually, freePort, infra, percentile, uniqueName } from '@ms/testing';
+import { eventually, infra, loggerEnv, percentile, uniqueName } from '@ms/testing';
 import { MongoClient } from 'mongodb';
 import { grpcTestClient } from '../test/support/grpc-client';
 import { JsonRpcTestClient } from '../test/support/json-rpc-client';
@@ -50,16 +50,11 @@ function startLoggerProcess(env: Record<string, string>): ChildProcess {
 }
 
 async function main(): Promise<void> {
-  const [httpPort, rpcPort, grpcPort] = [await freePort(), await freePort(), await freePort()];
   const mongoUrl = infra().mongoUrl;
   const database = uniqueName('logs_bench');
-  const child = startLoggerProcess({
-    PORT: String(httpPort),
-    RPC_PORT: String(rpcPort),
-    GRPC_PORT: String(grpcPort),
-    MONGO_URL: mongoUrl,
-    MONGO_DB: database,
-  });
+  const { env, ports } = await loggerEnv(database);
+  const { port: httpPort, rpcPort, grpcPort } = ports;
+  const child = startLoggerProcess(env);
   const baseUrl = `http://127.0.0.1:${httpPort}`;
   const rpc = await eventually(
     async () => {

@@ -12,7 +12,7 @@ import {
   REPO_ROOT,
   eventually,
   freePort,
-  infra,
+  loggerEnv,
   requireMongo,
   uniqueName,
   withMongo,
@@ -85,13 +85,8 @@ interface JaegerTrace {
   });
 
   it("a service's spans arrive in Jaeger over OTLP http/protobuf, with the caller's parent", async () => {
-    const [port, rpcPort, grpcPort] = [await freePort(), await freePort(), await freePort()];
     logger = await ServiceProcess.start('logger-service', {
-      PORT: String(port),
-      RPC_PORT: String(rpcPort),
-      GRPC_PORT: String(grpcPort),
-      MONGO_URL: infra().mongoUrl,
-      MONGO_DB: database,
+      ...(await loggerEnv(database)).env,
       OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${ports.otlpHttp}`,
       OTEL_BSP_SCHEDULE_DELAY: '100',
     });

@@ -11,8 +11,8 @@ import {
   OtlpReceiver,
   REPO_ROOT,
   eventually,
-  freePort,
   infra,
+  loggerEnv,
   requireMongo,
   uniqueName,
   waitUntilReady,
@@ -33,16 +33,12 @@ interface Run {
 
 /** Starts the logger, sends one traced request, stops it (SIGTERM: spans are flushed). */
 async function runLogger(env: Record<string, string | undefined>): Promise<Run> {
-  const [port, rpcPort, grpcPort] = [await freePort(), await freePort(), await freePort()];
+  const logger = await loggerEnv(database);
   const dialsFile = path.join(mkdtempSync(path.join(tmpdir(), 'dials-')), 'dials.json');
   const childEnv: NodeJS.ProcessEnv = {
     ...process.env,
     LOG_LEVEL: 'info',
-    PORT: String(port),
-    RPC_PORT: String(rpcPort),
-    GRPC_PORT: String(grpcPort),
-    MONGO_URL: infra().mongoUrl,
-    MONGO_DB: database,
+    ...logger.env,
     DIALS_FILE: dialsFile,
     OTEL_BSP_SCHEDULE_DELAY: '100',
   };
@@ -77,7 +73,7 @@ async function runLogger(env: Record<string, string | undefined>): Promise<Run> 
   });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   try {
-    const url = `http://127.0.0.1:${port}`;
+    const url = `http://127.0.0.1:${logger.ports.port}`;
     await waitUntilReady(url, { child, timeoutMs: 60_000 });
     const response = await postTraced(`${url}/log`, { name: database, data: 'traced?' }, TRACE_ID);
     expect(response.status).toBe(202);

@@ -13,6 +13,7 @@ import {
   eventually,
   freePort,
   infra,
+  loggerEnv,
   requireAllDependencies,
   uniqueName,
   withMongo,
@@ -61,15 +62,10 @@ beforeAll(async () => {
   await requireAllDependencies();
   await receiver.start();
   database = await createScratchDatabase('tracing_auth');
-  const { amqpUrl, mongoUrl, mailHost, mailPort } = infra();
+  const { amqpUrl, mailHost, mailPort } = infra();
 
-  const [rpcPort, grpcPort] = [await freePort(), await freePort()];
-  const logger = await spawnService('logger-service', {
-    MONGO_URL: mongoUrl,
-    MONGO_DB: name,
-    RPC_PORT: String(rpcPort),
-    GRPC_PORT: String(grpcPort),
-  });
+  const { env: loggerServiceEnv, ports: loggerPorts } = await loggerEnv(name);
+  const logger = await spawnService('logger-service', loggerServiceEnv);
   const [auth, listener, mail] = await Promise.all([
     spawnService('authentication-service', {
       POSTGRES_URL: database.url,
@@ -95,8 +91,8 @@ beforeAll(async () => {
     AUTH_SERVICE_URL: auth!.url,
     MAIL_SERVICE_URL: mail!.url,
     LOGGER_SERVICE_URL: logger.url,
-    LOGGER_RPC_ADDR: `127.0.0.1:${rpcPort}`,
-    LOGGER_GRPC_ADDR: `127.0.0.1:${grpcPort}`,
+    LOGGER_RPC_ADDR: `127.0.0.1:${loggerPorts.rpcPort}`,
+    LOGGER_GRPC_ADDR: `127.0.0.1:${loggerPorts.grpcPort}`,
   });
   brokerUrl = broker.url;
   listenerUrl = listener!.url;

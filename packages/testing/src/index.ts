@@ -9,3 +9,4 @@ export * from './service-process';
 export * from './config-cases';
 export * from './measure';
 export * from './seeded-admin';
+export * from './logger-env';
