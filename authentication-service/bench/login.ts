@@ -16,13 +16,12 @@
  *   BENCH_SERVICE_NODE_ARGS (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof": profile the service)
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import type { Server } from 'node:http';
 import { randomBytes } from 'node:crypto';
 import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { listen, parseConfig, portOf } from '@ms/service-kit';
-import { freePort, waitUntilReady } from '@ms/testing';
+import { freePort, percentile, processCpuSeconds, sum, waitUntilReady } from '@ms/testing';
 import nativeBcrypt from 'bcrypt';
 import bcrypt from 'bcryptjs';
 import { Client } from 'pg';
@@ -51,26 +50,6 @@ async function onServer<T>(url: string, work: (client: Client) => Promise<T>): P
     return await work(client);
   } finally {
     await client.end();
-  }
-}
-
-function sum(values: number[]): number {
-  return values.reduce((a, b) => a + b, 0);
-}
-
-function percentile(samples: number[], p: number): number {
-  const sorted = [...samples].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
-}
-
-/** User + system CPU seconds of a process, all threads (Linux /proc; NaN elsewhere). */
-function processCpuSeconds(pid: number | undefined): number {
-  if (pid === undefined) return NaN;
-  try {
-    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-    return (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime in USER_HZ (100)
-  } catch {
-    return NaN;
   }
 }
 

@@ -4,9 +4,6 @@ import {
   type RunningService,
   ServiceResources,
   type StartDeps,
-  closeHttpServer,
-  listen,
-  portOf,
   waitForDependency,
 } from '@ms/service-kit';
 import { LoggerServiceAttemptLog } from './clients/logger-attempt-log';
@@ -138,8 +135,8 @@ export function start(
       corsOrigins: config.CORS_ORIGINS,
       trustProxy: config.TRUST_PROXY,
     });
-    const server = resources.add('http server', await listen(app, config.PORT), closeHttpServer);
-    logger.info({ port: portOf(server) }, 'authentication-service listening');
-    return { port: portOf(server), stop: () => resources.closeAll() };
+    const { port } = await resources.serveHttp(app, config.PORT);
+    logger.info({ port }, 'authentication-service listening');
+    return { port, stop: () => resources.closeAll() };
   });
 }

@@ -4,11 +4,8 @@ import {
   Readiness,
   ServiceResources,
   type StartDeps,
-  closeHttpServer,
   createHttpApp,
   errorSummary,
-  listen,
-  portOf,
 } from '@ms/service-kit';
 import { AmqpEventPublisher } from './amqp/event-publisher';
 import { AuthClient } from './clients/auth-client';
@@ -167,10 +164,10 @@ export async function start(config: Config, deps: StartDeps): Promise<RunningBro
     resources.add('logger rpc pool', rpcPool, (pool) => pool.close());
     resources.add('rabbitmq publisher', publisher, (amqp) => amqp.close());
     resources.onClose('work in flight', () => broker.drain());
-    const server = resources.add('http server', await listen(app, config.PORT), closeHttpServer);
-    logger.info({ port: portOf(server) }, 'broker-service listening');
+    const { server, port } = await resources.serveHttp(app, config.PORT);
+    logger.info({ port }, 'broker-service listening');
     return {
-      port: portOf(server),
+      port,
       server,
       broker,
       publisher,

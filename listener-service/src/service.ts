@@ -1,12 +1,4 @@
-import {
-  Readiness,
-  ServiceResources,
-  type StartDeps,
-  closeHttpServer,
-  createHttpApp,
-  listen,
-  portOf,
-} from '@ms/service-kit';
+import { Readiness, ServiceResources, type StartDeps, createHttpApp } from '@ms/service-kit';
 import { AmqpConnection } from '@ms/service-kit/amqp';
 import { LogEventConsumer } from './amqp/log-event-consumer';
 import type { ListenerConfig } from './config';
@@ -82,11 +74,10 @@ export function start(
   return ServiceResources.open(async (resources) => {
     // Closed in reverse: consuming stops, then RabbitMQ, the logger client, and last the
     // health server, which keeps answering while the rest drains.
-    const server = resources.add('http server', await listen(app, config.PORT), closeHttpServer);
+    const { port } = await resources.serveHttp(app, config.PORT);
     resources.add('logger client', store, (client) => client.close());
     resources.add('rabbitmq connection', connection, (amqp) => amqp.close());
     resources.onClose('consumer', () => consumer.stop(config.SHUTDOWN_TIMEOUT_MS / 2));
-    const port = portOf(server);
     logger.info({ port }, 'listener-service health and metrics listening');
     await connection.start(signal);
     return { port, stop: () => resources.closeAll() };

@@ -8,7 +8,7 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import path from 'node:path';
-import { eventually, freePort, infra, uniqueName } from '@ms/testing';
+import { eventually, infra, loggerEnv, percentile, uniqueName } from '@ms/testing';
 import { MongoClient } from 'mongodb';
 import { grpcTestClient } from '../test/support/grpc-client';
 import { JsonRpcTestClient } from '../test/support/json-rpc-client';
@@ -37,10 +37,6 @@ async function measure(transport: string, write: (i: number) => Promise<void>): 
   return { transport, writes: WRITES, seconds, latenciesMs };
 }
 
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
-}
-
 function startLoggerProcess(env: Record<string, string>): ChildProcess {
   const child = spawn(process.execPath, [require.resolve('tsx/cli'), 'src/main.ts'], {
     cwd: workspace,
@@ -54,16 +50,11 @@ function startLoggerProcess(env: Record<string, string>): ChildProcess {
 }
 
 async function main(): Promise<void> {
-  const [httpPort, rpcPort, grpcPort] = [await freePort(), await freePort(), await freePort()];
   const mongoUrl = infra().mongoUrl;
   const database = uniqueName('logs_bench');
-  const child = startLoggerProcess({
-    PORT: String(httpPort),
-    RPC_PORT: String(rpcPort),
-    GRPC_PORT: String(grpcPort),
-    MONGO_URL: mongoUrl,
-    MONGO_DB: database,
-  });
+  const { env, ports } = await loggerEnv(database);
+  const { port: httpPort, rpcPort, grpcPort } = ports;
+  const child = startLoggerProcess(env);
   const baseUrl = `http://127.0.0.1:${httpPort}`;
   const rpc = await eventually(
     async () => {
@@ -100,9 +91,9 @@ async function main(): Promise<void> {
     console.log('| transport | writes/s | p50 ms | p99 ms |');
     console.log('| --- | ---: | ---: | ---: |');
     for (const result of results) {
-      const sorted = [...result.latenciesMs].sort((a, b) => a - b);
+      const latencies = result.latenciesMs;
       console.log(
-        `| ${result.transport} | ${Math.round(result.writes / result.seconds)} | ${percentile(sorted, 50).toFixed(2)} | ${percentile(sorted, 99).toFixed(2)} |`,
+        `| ${result.transport} | ${Math.round(result.writes / result.seconds)} | ${percentile(latencies, 50).toFixed(2)} | ${percentile(latencies, 99).toFixed(2)} |`,
       );
     }
   } finally {

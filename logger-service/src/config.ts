@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { commonConfigShape, envVar } from '@ms/service-kit';
+import { commonConfigShape, envVar, setTogether } from '@ms/service-kit';
 
 /** The logger's environment; defaults are the host addresses of DESIGN.md (`make dev`). */
 export const configSchema = z
@@ -40,11 +40,11 @@ export const configSchema = z
     LOG_RETENTION_INTERVAL_MS: envVar.milliseconds(600_000),
   })
   .refine(
-    (config) => (config.MONGO_USERNAME === undefined) === (config.MONGO_PASSWORD === undefined),
-    {
-      message: 'set both MONGO_USERNAME and MONGO_PASSWORD, or neither',
-      path: ['MONGO_PASSWORD'],
-    },
+    ...setTogether(
+      'MONGO_USERNAME',
+      'MONGO_PASSWORD',
+      'set both MONGO_USERNAME and MONGO_PASSWORD, or neither',
+    ),
   );
 
 export type Config = z.infer<typeof configSchema>;

@@ -3,10 +3,7 @@ import {
   Readiness,
   ServiceResources,
   type StartDeps,
-  closeHttpServer,
   createHttpApp,
-  listen,
-  portOf,
   waitForDependency,
 } from '@ms/service-kit';
 import { LOG_BATCH_MAX_BYTES } from '@ms/service-kit/contracts';
@@ -106,11 +103,7 @@ export function start(config: Config, { logger, signal }: StartDeps): Promise<Ru
       bodyLimitByPath: { '/logs/batch': LOG_BATCH_MAX_BYTES },
       routes: logRoutes(entries),
     });
-    const httpServer = resources.add(
-      'http server',
-      await listen(app, config.PORT),
-      closeHttpServer,
-    );
+    const http = await resources.serveHttp(app, config.PORT);
 
     const rpcHandlers = logRpcHandlers(entries, logger);
     const rpcServer = new RpcServer({
@@ -124,7 +117,7 @@ export function start(config: Config, { logger, signal }: StartDeps): Promise<Ru
     const grpcServer = await startGrpcServer(logServiceHandlers(entries, logger), config.GRPC_PORT);
     resources.onClose('grpc server', () => grpcServer.close());
 
-    const ports = { httpPort: portOf(httpServer), rpcPort, grpcPort: grpcServer.port };
+    const ports = { httpPort: http.port, rpcPort, grpcPort: grpcServer.port };
     logger.info(
       ports,
       'logger-service listening (HTTP, RPC over TCP: JSON-RPC and Go net/rpc, gRPC)',

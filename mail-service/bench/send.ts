@@ -14,11 +14,10 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { parseConfig } from '@ms/service-kit';
-import { freePort, waitUntilReady } from '@ms/testing';
+import { freePort, percentile, processCpuSeconds, sum, waitUntilReady } from '@ms/testing';
 import nodemailer from 'nodemailer';
 import { configSchema } from '../src/config';
 import { noDelaySocket } from '../src/data/no-delay-socket';
@@ -44,26 +43,6 @@ const request = {
   subject: 'Bench mail',
   message: 'A bench message\nwith <b>markup</b> to escape & two lines.',
 };
-
-function sum(values: number[]): number {
-  return values.reduce((a, b) => a + b, 0);
-}
-
-function percentile(samples: number[], p: number): number {
-  const sorted = [...samples].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
-}
-
-/** User + system CPU seconds of a process, all threads (Linux /proc; NaN elsewhere). */
-function processCpuSeconds(pid: number | undefined): number {
-  if (pid === undefined) return NaN;
-  try {
-    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-    return (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime in USER_HZ (100)
-  } catch {
-    return NaN;
-  }
-}
 
 /** `clients` closed loops of `send` for the bench duration. */
 async function closedLoops(send: () => Promise<boolean>, servicePid?: number): Promise<Run> {

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { commonConfigShape, envVar } from '@ms/service-kit';
+import { commonConfigShape, envVar, setTogether } from '@ms/service-kit';
 
 /** Optional secret: unset (or empty, see parseConfig) means "no SMTP authentication". */
 const optionalString = z.string().min(1).optional();
@@ -26,11 +26,11 @@ export const configSchema = z
     MAIL_SEND_TIMEOUT_MS: envVar.milliseconds(10_000),
   })
   .refine(
-    (config) => (config.MAIL_USERNAME === undefined) === (config.MAIL_PASSWORD === undefined),
-    {
-      message: 'MAIL_USERNAME and MAIL_PASSWORD are set together or not at all',
-      path: ['MAIL_PASSWORD'],
-    },
+    ...setTogether(
+      'MAIL_USERNAME',
+      'MAIL_PASSWORD',
+      'MAIL_USERNAME and MAIL_PASSWORD are set together or not at all',
+    ),
   );
 
 export type Config = z.infer<typeof configSchema>;

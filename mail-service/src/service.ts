@@ -3,10 +3,7 @@ import {
   type RunningService,
   ServiceResources,
   type StartDeps,
-  closeHttpServer,
   createHttpApp,
-  listen,
-  portOf,
 } from '@ms/service-kit';
 import type { Config } from './config';
 import { SmtpMailTransport } from './data/smtp-transport';
@@ -53,8 +50,8 @@ export function start(config: ServiceConfig, { logger }: StartDeps): Promise<Run
       readiness,
       routes: sendRoute(mailer, logger),
     });
-    const server = resources.add('http server', await listen(app, config.PORT), closeHttpServer);
-    logger.info({ port: portOf(server) }, 'mail-service listening');
-    return { port: portOf(server), stop: () => resources.closeAll() };
+    const { port } = await resources.serveHttp(app, config.PORT);
+    logger.info({ port }, 'mail-service listening');
+    return { port, stop: () => resources.closeAll() };
   });
 }

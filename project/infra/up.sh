@@ -126,18 +126,27 @@ up_rabbitmq() {
   fi
 }
 
-up_ferretdb() {
-  local log="$STATE_DIR/ferretdb.log"
-  if ferretdb_ready; then
-    ok "ferretdb already up ($MONGO_HOST:$MONGO_PORT)"
+# up_daemon NAME WHERE BIN BUILD_CMD EXE_GLOB READY_CMD -- CMD...: reuse NAME
+# if READY_CMD already works; otherwise build BIN once (BUILD_CMD) if missing and
+# start CMD with start_daemon (pid and log under $STATE_DIR). WHERE is for messages.
+up_daemon() {
+  local name="$1" where="$2" bin="$3" build="$4" glob="$5" ready="$6"; shift 6
+  if $ready; then
+    ok "$name already up ($where)"
     return 0
   fi
-  [[ -x "$FERRETDB_BIN" ]] || build_ferretdb
-  info "starting ferretdb"
+  [[ -x "$bin" ]] || $build
+  info "starting $name"
+  start_daemon "$name" "$STATE_DIR/$name.pid" "$STATE_DIR/$name.log" "$glob" "$ready" "$@"
+  ok "$name up ($where)"
+}
+
+up_ferretdb() {
   mkdir -p "$STATE_DIR/ferretdb"
   # --debug-addr=- : no metrics/pprof HTTP listener (default 127.0.0.1:8088
   # would collide with a second instance).
-  start_daemon ferretdb "$STATE_DIR/ferretdb.pid" "$log" "$FERRETDB_EXE_GLOB" ferretdb_ready -- \
+  up_daemon ferretdb "$MONGO_HOST:$MONGO_PORT" \
+    "$FERRETDB_BIN" build_ferretdb "$FERRETDB_EXE_GLOB" ferretdb_ready -- \
     "$FERRETDB_BIN" \
     --handler=postgresql \
     --postgresql-url="postgres://postgres@$PG_HOST:$PG_PORT/ferretdb" \
@@ -146,23 +155,15 @@ up_ferretdb() {
     --debug-addr=- \
     --telemetry=disable \
     --log-level=warn
-  ok "ferretdb up ($MONGO_HOST:$MONGO_PORT)"
 }
 
 up_mailhog() {
-  local log="$STATE_DIR/mailhog.log"
-  if mailhog_ready; then
-    ok "mailhog already up ($SMTP_HOST:$SMTP_PORT, http://$SMTP_HOST:$MAILHOG_HTTP_PORT)"
-    return 0
-  fi
-  [[ -x "$MAILHOG_BIN" ]] || build_mailhog
-  info "starting mailhog"
-  start_daemon mailhog "$STATE_DIR/mailhog.pid" "$log" "$MAILHOG_EXE_GLOB" mailhog_ready -- \
+  up_daemon mailhog "$SMTP_HOST:$SMTP_PORT, http://$SMTP_HOST:$MAILHOG_HTTP_PORT" \
+    "$MAILHOG_BIN" build_mailhog "$MAILHOG_EXE_GLOB" mailhog_ready -- \
     "$MAILHOG_BIN" \
     -smtp-bind-addr "$SMTP_HOST:$SMTP_PORT" \
     -api-bind-addr "$SMTP_HOST:$MAILHOG_HTTP_PORT" \
     -ui-bind-addr "$SMTP_HOST:$MAILHOG_HTTP_PORT"
-  ok "mailhog up ($SMTP_HOST:$SMTP_PORT, http://$SMTP_HOST:$MAILHOG_HTTP_PORT)"
 }
 
 # ---- main -------------------------------------------------------------------

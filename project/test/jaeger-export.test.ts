@@ -3,7 +3,6 @@
 // with the dev config (project/infra/jaeger/config.yaml). A logger process exports to it;
 // the trace is read back through Jaeger's query API. Skipped, saying so, when no Jaeger
 // binary has been built (the build takes about 20 minutes, so the test never starts one).
-import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import path from 'node:path';
@@ -13,11 +12,12 @@ import {
   REPO_ROOT,
   eventually,
   freePort,
-  infra,
+  loggerEnv,
   requireMongo,
   uniqueName,
   withMongo,
 } from '@ms/testing';
+import { CALLER_SPAN_ID, postTraced, randomTraceId } from './support/traced-post';
 
 jest.setTimeout(120_000);
 
@@ -85,26 +85,18 @@ interface JaegerTrace {
   });
 
   it("a service's spans arrive in Jaeger over OTLP http/protobuf, with the caller's parent", async () => {
-    const [port, rpcPort, grpcPort] = [await freePort(), await freePort(), await freePort()];
     logger = await ServiceProcess.start('logger-service', {
-      PORT: String(port),
-      RPC_PORT: String(rpcPort),
-      GRPC_PORT: String(grpcPort),
-      MONGO_URL: infra().mongoUrl,
-      MONGO_DB: database,
+      ...(await loggerEnv(database)).env,
       OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${ports.otlpHttp}`,
       OTEL_BSP_SCHEDULE_DELAY: '100',
     });
     const url = logger.url;
-    const hexTraceId = randomBytes(16).toString('hex');
-    const response = await fetch(`${url}/log`, {
-      method: 'POST',
-      headers: {
-        'content-type': 'application/json',
-        traceparent: `00-${hexTraceId}-00f067aa0ba902b7-01`,
-      },
-      body: JSON.stringify({ name: database, data: 'to jaeger' }),
-    });
+    const hexTraceId = randomTraceId();
+    const response = await postTraced(
+      `${url}/log`,
+      { name: database, data: 'to jaeger' },
+      hexTraceId,
+    );
     expect(response.status).toBe(202);
 
     const trace = await eventually(
@@ -122,7 +114,7 @@ interface JaegerTrace {
     const server = trace.spans.find((s) => s.operationName === 'POST /log')!;
     expect(trace.processes[server.processID]?.serviceName).toBe('logger-service');
     expect(server.references).toContainEqual(
-      expect.objectContaining({ refType: 'CHILD_OF', spanID: '00f067aa0ba902b7' }),
+      expect.objectContaining({ refType: 'CHILD_OF', spanID: CALLER_SPAN_ID }),
     );
     // MongoDB's spans are in the same trace, below the request
     expect(trace.spans.length).toBeGreaterThan(2);

@@ -11,13 +11,14 @@ import {
   OtlpReceiver,
   REPO_ROOT,
   eventually,
-  freePort,
   infra,
+  loggerEnv,
   requireMongo,
   uniqueName,
   waitUntilReady,
   withMongo,
 } from '@ms/testing';
+import { CALLER_SPAN_ID, postTraced } from './support/traced-post';
 
 jest.setTimeout(120_000);
 
@@ -32,16 +33,12 @@ interface Run {
 
 /** Starts the logger, sends one traced request, stops it (SIGTERM: spans are flushed). */
 async function runLogger(env: Record<string, string | undefined>): Promise<Run> {
-  const [port, rpcPort, grpcPort] = [await freePort(), await freePort(), await freePort()];
+  const logger = await loggerEnv(database);
   const dialsFile = path.join(mkdtempSync(path.join(tmpdir(), 'dials-')), 'dials.json');
   const childEnv: NodeJS.ProcessEnv = {
     ...process.env,
     LOG_LEVEL: 'info',
-    PORT: String(port),
-    RPC_PORT: String(rpcPort),
-    GRPC_PORT: String(grpcPort),
-    MONGO_URL: infra().mongoUrl,
-    MONGO_DB: database,
+    ...logger.env,
     DIALS_FILE: dialsFile,
     OTEL_BSP_SCHEDULE_DELAY: '100',
   };
@@ -76,17 +73,9 @@ async function runLogger(env: Record<string, string | undefined>): Promise<Run> 
   });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   try {
-    const url = `http://127.0.0.1:${port}`;
+    const url = `http://127.0.0.1:${logger.ports.port}`;
     await waitUntilReady(url, { child, timeoutMs: 60_000 });
-    const response = await fetch(`${url}/log`, {
-      method: 'POST',
-      headers: {
-        'content-type': 'application/json',
-        traceparent: `00-${TRACE_ID}-00f067aa0ba902b7-01`,
-      },
-      body: JSON.stringify({ name: database, data: 'traced?' }),
-      signal: AbortSignal.timeout(10_000),
-    });
+    const response = await postTraced(`${url}/log`, { name: database, data: 'traced?' }, TRACE_ID);
     expect(response.status).toBe(202);
     await eventually(() => output.includes('"msg":"request"'), { what: 'the access log line' });
   } finally {
@@ -131,7 +120,7 @@ it('with OTEL_EXPORTER_OTLP_ENDPOINT: the spans are exported there (and that dia
     expect.objectContaining({
       service: 'logger-service',
       kind: 'server',
-      parentSpanId: '00f067aa0ba902b7',
+      parentSpanId: CALLER_SPAN_ID,
     }),
   );
 });

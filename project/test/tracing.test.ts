@@ -13,13 +13,12 @@ import {
   eventually,
   freePort,
   infra,
-  requireMailHog,
-  requireMongo,
-  requirePostgres,
-  requireRabbitMq,
+  loggerEnv,
+  requireAllDependencies,
   uniqueName,
   withMongo,
 } from '@ms/testing';
+import { CALLER_SPAN_ID, postTraced, randomTraceId } from './support/traced-post';
 
 jest.setTimeout(180_000);
 
@@ -60,21 +59,13 @@ async function stopAll(): Promise<void> {
 }
 
 beforeAll(async () => {
-  await requirePostgres();
-  await requireRabbitMq();
-  await requireMongo();
-  await requireMailHog();
+  await requireAllDependencies();
   await receiver.start();
   database = await createScratchDatabase('tracing_auth');
-  const { amqpUrl, mongoUrl, mailHost, mailPort } = infra();
+  const { amqpUrl, mailHost, mailPort } = infra();
 
-  const [rpcPort, grpcPort] = [await freePort(), await freePort()];
-  const logger = await spawnService('logger-service', {
-    MONGO_URL: mongoUrl,
-    MONGO_DB: name,
-    RPC_PORT: String(rpcPort),
-    GRPC_PORT: String(grpcPort),
-  });
+  const { env: loggerServiceEnv, ports: loggerPorts } = await loggerEnv(name);
+  const logger = await spawnService('logger-service', loggerServiceEnv);
   const [auth, listener, mail] = await Promise.all([
     spawnService('authentication-service', {
       POSTGRES_URL: database.url,
@@ -100,8 +91,8 @@ beforeAll(async () => {
     AUTH_SERVICE_URL: auth!.url,
     MAIL_SERVICE_URL: mail!.url,
     LOGGER_SERVICE_URL: logger.url,
-    LOGGER_RPC_ADDR: `127.0.0.1:${rpcPort}`,
-    LOGGER_GRPC_ADDR: `127.0.0.1:${grpcPort}`,
+    LOGGER_RPC_ADDR: `127.0.0.1:${loggerPorts.rpcPort}`,
+    LOGGER_GRPC_ADDR: `127.0.0.1:${loggerPorts.grpcPort}`,
   });
   brokerUrl = broker.url;
   listenerUrl = listener!.url;
@@ -132,16 +123,8 @@ async function postToBroker(
   route: string,
   body: object,
 ): Promise<{ status: number; traceId: string }> {
-  const traceId = [...Array(32)].map(() => Math.floor(Math.random() * 16).toString(16)).join('');
-  const response = await fetch(`${brokerUrl}${route}`, {
-    method: 'POST',
-    headers: {
-      'content-type': 'application/json',
-      traceparent: `00-${traceId}-00f067aa0ba902b7-01`,
-    },
-    body: JSON.stringify(body),
-    signal: AbortSignal.timeout(10_000),
-  });
+  const traceId = randomTraceId();
+  const response = await postTraced(`${brokerUrl}${route}`, body, traceId);
   await response.arrayBuffer();
   return { status: response.status, traceId };
 }
@@ -240,7 +223,7 @@ it('one trace runs broker -> RabbitMQ -> listener -> logger -> MongoDB, each hop
   );
   // The incoming traceparent was honoured: the broker's server span is the caller's child.
   const root = spans.find(is('broker-service', 'server'))!;
-  expect(root.parentSpanId).toBe('00f067aa0ba902b7');
+  expect(root.parentSpanId).toBe(CALLER_SPAN_ID);
   // The batch span links to its deliveries' consume spans.
   const batch = spans.find((s) => s.name === 'store log batch')!;
   const consume = spans.find(is('listener-service', 'consumer'))!;
@@ -333,15 +316,12 @@ it('broker -> mail -> SMTP is one trace', async () => {
 it('every log line written inside a trace carries its trace_id and span_id; X-Request-Id still works', async () => {
   const requestId = uniqueName('req');
   const traceId = 'ab'.repeat(16);
-  const response = await fetch(`${brokerUrl}/handle`, {
-    method: 'POST',
-    headers: {
-      'content-type': 'application/json',
-      'x-request-id': requestId,
-      traceparent: `00-${traceId}-00f067aa0ba902b7-01`,
-    },
-    body: JSON.stringify({ action: 'log', log: { name: `${name}_lines`, data: 'x' }, via: 'rpc' }),
-  });
+  const response = await postTraced(
+    `${brokerUrl}/handle`,
+    { action: 'log', log: { name: `${name}_lines`, data: 'x' }, via: 'rpc' },
+    traceId,
+    { 'x-request-id': requestId },
+  );
   expect(response.status).toBe(202);
   expect(response.headers.get('x-request-id')).toBe(requestId);
   const linesOf = (service: string) =>

@@ -1,48 +1,30 @@
 import bcrypt from 'bcryptjs';
-import request from 'supertest';
-import { eventually } from '@ms/testing';
-import type { RunningService } from '@ms/service-kit';
-import { start } from '../../src/service';
+import { SEEDED_ADMIN, eventually } from '@ms/testing';
 import { FakeLoggerService } from '../support/fake-logger-service';
-import { silentLogger } from '../support/log-capture';
-import { testConfig } from '../support/test-config';
-import { type TestDatabase, createTestDatabase, requirePostgres } from '../support/test-database';
+import { serviceOnTestDatabase } from '../support/service-on-test-database';
 
 const INVALID = { error: true, message: 'invalid credentials' };
 
 describe('POST /authenticate (real Postgres)', () => {
-  let db: TestDatabase;
-  let service: RunningService;
-  let loggerService: FakeLoggerService;
-  let http: ReturnType<typeof request>;
-
-  const login = (body: unknown) => http.post('/authenticate').send(body as object);
+  const loggerService = new FakeLoggerService();
+  beforeAll(() => loggerService.start());
+  const auth = serviceOnTestDatabase('auth_login', () => ({
+    LOGGER_SERVICE_URL: loggerService.url,
+  }));
+  afterAll(() => loggerService.stop());
+  const { login } = auth;
 
   beforeAll(async () => {
-    await requirePostgres();
-    db = await createTestDatabase('auth_login');
-    loggerService = new FakeLoggerService();
-    await loggerService.start();
-    service = await start(await testConfig(db.url, { LOGGER_SERVICE_URL: loggerService.url }), {
-      logger: silentLogger(),
-    });
-    http = request(`http://127.0.0.1:${service.port}`);
     const inactiveHash = await bcrypt.hash('inactivepass', 4);
-    await db.pool.query(
+    await auth.db.pool.query(
       `INSERT INTO users (email, first_name, last_name, password, user_active)
        VALUES ('sleeper@example.com', 'Sleepy', 'User', $1, false)`,
       [inactiveHash],
     );
   });
 
-  afterAll(async () => {
-    await service?.stop();
-    await loggerService?.stop();
-    await db?.drop();
-  });
-
   it('logs in the seeded admin: 202 with the user and nothing secret', async () => {
-    const res = await login({ email: 'admin@example.com', password: 'verysecret' });
+    const res = await login(SEEDED_ADMIN.credentials);
 
     expect(res.status).toBe(202);
     expect(res.body).toEqual({
@@ -50,10 +32,7 @@ describe('POST /authenticate (real Postgres)', () => {
       message: 'Logged in user admin@example.com',
       data: {
         id: expect.any(Number),
-        email: 'admin@example.com',
-        first_name: 'Admin',
-        last_name: 'User',
-        active: true,
+        ...SEEDED_ADMIN.user,
         created_at: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
         updated_at: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
         // The access token joins the user's fields; every older field keeps its place.
@@ -94,7 +73,7 @@ describe('POST /authenticate (real Postgres)', () => {
     const res = await login(body);
     expect(res.status).toBe(401);
     expect(res.body).toEqual(INVALID);
-    const { rows } = await db.pool.query<{ count: number }>(
+    const { rows } = await auth.db.pool.query<{ count: number }>(
       'SELECT count(*)::int AS count FROM users',
     );
     expect(rows[0]?.count).toBe(2);
@@ -127,46 +106,48 @@ describe('POST /authenticate (real Postgres)', () => {
     expect(res.body).toEqual({ error: true, message });
   });
 
-  it('answers malformed JSON with 400', async () => {
-    const res = await http
-      .post('/authenticate')
-      .set('content-type', 'application/json')
-      .send('{"email": "admin@example.com", "password": ');
-    expect(res.status).toBe(400);
-    expect(res.body).toEqual({ error: true, message: 'malformed JSON body' });
-  });
-
-  it('answers a body over 1 MiB with 413', async () => {
-    const res = await http
-      .post('/authenticate')
-      .set('content-type', 'application/json')
-      .send(JSON.stringify({ email: 'a@b.c', password: 'x', padding: 'x'.repeat(1024 * 1024) }));
-    expect(res.status).toBe(413);
-    expect(res.body.error).toBe(true);
-  });
-
-  it('answers a body that is not JSON with 415', async () => {
-    const res = await http
-      .post('/authenticate')
-      .set('content-type', 'text/plain')
-      .send('email=admin@example.com');
-    expect(res.status).toBe(415);
+  it.each([
+    [
+      'malformed JSON with 400',
+      'application/json',
+      '{"email": "admin@example.com", "password": ',
+      400,
+      { error: true, message: 'malformed JSON body' },
+    ],
+    [
+      'a body over 1 MiB with 413',
+      'application/json',
+      JSON.stringify({ email: 'a@b.c', password: 'x', padding: 'x'.repeat(1024 * 1024) }),
+      413,
+      expect.objectContaining({ error: true }),
+    ],
+    [
+      'a body that is not JSON with 415',
+      'text/plain',
+      'email=admin@example.com',
+      415,
+      expect.anything(),
+    ],
+  ])('answers %s', async (_case, contentType, body, status, answer) => {
+    const res = await auth.http.post('/authenticate').set('content-type', contentType).send(body);
+    expect(res.status).toBe(status);
+    expect(res.body).toEqual(answer);
   });
 
   it('lets a person who mistypes a few times in (default limits)', async () => {
     for (let i = 0; i < 5; i++) {
       expect((await login({ email: 'admin@example.com', password: `typo${i}` })).status).toBe(401);
     }
-    expect((await login({ email: 'admin@example.com', password: 'verysecret' })).status).toBe(202);
+    expect((await login(SEEDED_ADMIN.credentials)).status).toBe(202);
   });
 
   it('writes each attempt to the logger-service with the request id', async () => {
-    await http
+    await auth.http
       .post('/authenticate')
       .set('x-request-id', 'login-ok-1')
-      .send({ email: 'admin@example.com', password: 'verysecret' })
+      .send(SEEDED_ADMIN.credentials)
       .expect(202);
-    await http
+    await auth.http
       .post('/authenticate')
       .set('x-request-id', 'login-bad-1')
       .send({ email: 'ghost@example.com', password: 'nope' })
@@ -186,7 +167,7 @@ describe('POST /authenticate (real Postgres)', () => {
   });
 
   it('reports ready while the database answers', async () => {
-    const res = await http.get('/readyz');
+    const res = await auth.http.get('/readyz');
     expect(res.status).toBe(200);
     expect(res.body.data.checks).toEqual({ postgres: 'ok' });
   });

@@ -1,57 +1,30 @@
 import bcrypt from 'bcrypt';
-import request from 'supertest';
-import type { RunningService } from '@ms/service-kit';
-import { start } from '../../src/service';
-import { silentLogger } from '../support/log-capture';
-import { testConfig } from '../support/test-config';
-import { type TestDatabase, createTestDatabase, requirePostgres } from '../support/test-database';
+import { SEEDED_ADMIN, percentile } from '@ms/testing';
+import { serviceOnTestDatabase } from '../support/service-on-test-database';
 
-const ADMIN = { email: 'admin@example.com', password: 'verysecret' };
 const BUSY = { error: true, message: 'authentication busy' };
 
-function percentile(samples: number[], p: number): number {
-  const sorted = [...samples].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
-}
-
 describe('password hashing off the event loop (real Postgres)', () => {
-  let db: TestDatabase;
-  let service: RunningService;
-  let http: ReturnType<typeof request>;
-
-  beforeAll(async () => {
-    await requirePostgres();
-    db = await createTestDatabase('auth_hashing');
-    // The production cost, so that each comparison takes tens of milliseconds of CPU.
-    service = await start(
-      await testConfig(db.url, {
-        BCRYPT_COST: '10',
-        BCRYPT_MAX_QUEUE: '100',
-        BCRYPT_QUEUE_TIMEOUT_MS: '60000',
-        // The failed-login limit counts a login while it is in flight (express-rate-limit
-        // takes back successful ones when they finish): 12 at once would exceed 10.
-        LOGIN_MAX_FAILURES: '100',
-      }),
-      { logger: silentLogger() },
-    );
-    http = request(`http://127.0.0.1:${service.port}`);
-  });
-
-  afterAll(async () => {
-    await service?.stop();
-    await db?.drop();
+  // The production cost, so that each comparison takes tens of milliseconds of CPU.
+  const auth = serviceOnTestDatabase('auth_hashing', {
+    BCRYPT_COST: '10',
+    BCRYPT_MAX_QUEUE: '100',
+    BCRYPT_QUEUE_TIMEOUT_MS: '60000',
+    // The failed-login limit counts a login while it is in flight (express-rate-limit
+    // takes back successful ones when they finish): 12 at once would exceed 10.
+    LOGIN_MAX_FAILURES: '100',
   });
 
   // A bound for a shared, busy machine: the latency itself belongs to the bench.
   it('answers /healthz quickly while 12 logins are being hashed', async () => {
     let hashing = true;
     const logins = Promise.all(
-      Array.from({ length: 12 }, () => http.post('/authenticate').send(ADMIN)),
+      Array.from({ length: 12 }, () => auth.login(SEEDED_ADMIN.credentials)),
     ).finally(() => (hashing = false));
     const latencies: number[] = [];
     while (hashing) {
       const started = performance.now();
-      await http.get('/healthz').expect(200);
+      await auth.http.get('/healthz').expect(200);
       latencies.push(performance.now() - started);
       await new Promise((resolve) => setTimeout(resolve, 10));
     }
@@ -64,40 +37,26 @@ describe('password hashing off the event loop (real Postgres)', () => {
 
 describe('a full hashing queue answers 503 at once (real Postgres)', () => {
   const SLOW = { email: 'slow@example.com', password: 'slow-password' };
-  let db: TestDatabase;
-  let service: RunningService;
-  let http: ReturnType<typeof request>;
+  // One comparison at a time, one waiting at most for 300 ms.
+  const auth = serviceOnTestDatabase('auth_busy', {
+    BCRYPT_THREADS: '1',
+    BCRYPT_MAX_QUEUE: '1',
+    BCRYPT_QUEUE_TIMEOUT_MS: '300',
+  });
 
   const timedLogin = async () => {
     const started = performance.now();
-    const res = await http.post('/authenticate').send(SLOW);
+    const res = await auth.login(SLOW);
     return { status: res.status, body: res.body as unknown, ms: performance.now() - started };
   };
 
   beforeAll(async () => {
-    await requirePostgres();
-    db = await createTestDatabase('auth_busy');
-    // One comparison at a time, one waiting at most for 300 ms.
-    service = await start(
-      await testConfig(db.url, {
-        BCRYPT_THREADS: '1',
-        BCRYPT_MAX_QUEUE: '1',
-        BCRYPT_QUEUE_TIMEOUT_MS: '300',
-      }),
-      { logger: silentLogger() },
-    );
-    http = request(`http://127.0.0.1:${service.port}`);
     // Cost 13: one comparison takes well over 300 ms, so the others queue behind it.
-    await db.pool.query(
+    await auth.db.pool.query(
       `INSERT INTO users (email, first_name, last_name, password, user_active)
        VALUES ($1, 'Slow', 'Hash', $2, true)`,
       [SLOW.email, await bcrypt.hash(SLOW.password, 13)],
     );
-  });
-
-  afterAll(async () => {
-    await service?.stop();
-    await db?.drop();
   });
 
   it('refuses past the queue at once, the waiting one after its wait, and serves the first', async () => {

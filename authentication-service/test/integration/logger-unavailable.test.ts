@@ -1,9 +1,10 @@
 import request from 'supertest';
-import { eventually, freePort } from '@ms/testing';
+import { SEEDED_ADMIN, eventually, freePort } from '@ms/testing';
 import type { RunningService } from '@ms/service-kit';
 import { start } from '../../src/service';
 import { FakeLoggerService } from '../support/fake-logger-service';
 import { type LogLine, capturingLogger } from '../support/log-capture';
+import { postLogin } from '../support/service-on-test-database';
 import { testConfig } from '../support/test-config';
 import { type TestDatabase, createTestDatabase, requirePostgres } from '../support/test-database';
 
@@ -44,10 +45,7 @@ describe('logins while the logger-service is unavailable (real Postgres)', () =>
     afterAll(() => service?.stop());
 
     it('still answers a good login with 202 and logs the failure locally', async () => {
-      await http
-        .post('/authenticate')
-        .send({ email: 'admin@example.com', password: 'verysecret' })
-        .expect(202);
+      await postLogin(http, SEEDED_ADMIN.credentials).expect(202);
 
       const warning = await eventually(() =>
         warnings(lines).find((line) => line.data === 'valid login for admin@example.com'),
@@ -56,9 +54,7 @@ describe('logins while the logger-service is unavailable (real Postgres)', () =>
     });
 
     it('still answers a bad login with the usual 401', async () => {
-      const res = await http
-        .post('/authenticate')
-        .send({ email: 'admin@example.com', password: 'wrong' });
+      const res = await postLogin(http, { email: 'admin@example.com', password: 'wrong' });
       expect(res.status).toBe(401);
       expect(res.body).toEqual({ error: true, message: 'invalid credentials' });
       await eventually(() =>
@@ -88,10 +84,7 @@ describe('logins while the logger-service is unavailable (real Postgres)', () =>
 
     it('answers the login without waiting for the logger (within 2 s while it hangs for 3 s)', async () => {
       const started = Date.now();
-      await http
-        .post('/authenticate')
-        .send({ email: 'admin@example.com', password: 'verysecret' })
-        .expect(202);
+      await postLogin(http, SEEDED_ADMIN.credentials).expect(202);
       expect(Date.now() - started).toBeLessThan(2000);
       await eventually(() => hangingLogger.received.length > 0);
       expect(warnings(lines)).toHaveLength(0);

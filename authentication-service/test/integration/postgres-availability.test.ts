@@ -1,9 +1,10 @@
 import request from 'supertest';
-import { eventually, freePort } from '@ms/testing';
+import { SEEDED_ADMIN, eventually, freePort } from '@ms/testing';
 import type { RunningService } from '@ms/service-kit';
 import { start } from '../../src/service';
 import { silentLogger } from '../support/log-capture';
 import { TcpProxy } from '../support/tcp-proxy';
+import { postLogin } from '../support/service-on-test-database';
 import { testConfig } from '../support/test-config';
 import { type TestDatabase, createTestDatabase, requirePostgres } from '../support/test-database';
 
@@ -61,18 +62,13 @@ describe('when Postgres is unreachable (real Postgres behind a test proxy)', () 
     afterAll(() => service?.stop());
 
     it('waited for it, then serves logins', async () => {
-      await http
-        .post('/authenticate')
-        .send({ email: 'admin@example.com', password: 'verysecret' })
-        .expect(202);
+      await postLogin(http, SEEDED_ADMIN.credentials).expect(202);
     });
 
     it('answers 503 and reports not ready while Postgres is gone, and recovers by itself', async () => {
       await proxy.close();
 
-      const login = await http
-        .post('/authenticate')
-        .send({ email: 'admin@example.com', password: 'verysecret' });
+      const login = await postLogin(http, SEEDED_ADMIN.credentials);
       expect(login.status).toBe(503);
       expect(login.body).toEqual({ error: true, message: 'user database unavailable' });
       expect(login.text).not.toContain(String(proxy.port));
@@ -82,12 +78,7 @@ describe('when Postgres is unreachable (real Postgres behind a test proxy)', () 
 
       await proxy.open();
       await eventually(
-        async () =>
-          (
-            await http
-              .post('/authenticate')
-              .send({ email: 'admin@example.com', password: 'verysecret' })
-          ).status === 202,
+        async () => (await postLogin(http, SEEDED_ADMIN.credentials)).status === 202,
         { timeoutMs: 10_000, what: 'logins to work again' },
       );
       expect((await http.get('/readyz')).status).toBe(200);

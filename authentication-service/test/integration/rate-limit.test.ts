@@ -1,42 +1,19 @@
-import request from 'supertest';
 import { eventually } from '@ms/testing';
-import type { RunningService } from '@ms/service-kit';
-import { start } from '../../src/service';
-import { silentLogger } from '../support/log-capture';
-import { testConfig } from '../support/test-config';
-import { type TestDatabase, createTestDatabase, requirePostgres } from '../support/test-database';
+import { serviceOnTestDatabase } from '../support/service-on-test-database';
 
 const MAX_FAILURES = 3;
 const WINDOW_MS = 2000;
 
 describe('login rate limit (real Postgres)', () => {
-  let db: TestDatabase;
-  let service: RunningService;
-  let http: ReturnType<typeof request>;
+  const auth = serviceOnTestDatabase('auth_ratelimit', {
+    LOGIN_MAX_FAILURES: String(MAX_FAILURES),
+    LOGIN_FAILURE_WINDOW_MS: String(WINDOW_MS),
+  });
 
-  const login = (email: string, password: string) =>
-    http.post('/authenticate').send({ email, password });
+  const login = (email: string, password: string) => auth.login({ email, password });
   const fail = async (email: string, times: number) => {
     for (let i = 0; i < times; i++) expect((await login(email, `wrong${i}`)).status).toBe(401);
   };
-
-  beforeAll(async () => {
-    await requirePostgres();
-    db = await createTestDatabase('auth_ratelimit');
-    service = await start(
-      await testConfig(db.url, {
-        LOGIN_MAX_FAILURES: String(MAX_FAILURES),
-        LOGIN_FAILURE_WINDOW_MS: String(WINDOW_MS),
-      }),
-      { logger: silentLogger() },
-    );
-    http = request(`http://127.0.0.1:${service.port}`);
-  });
-
-  afterAll(async () => {
-    await service?.stop();
-    await db?.drop();
-  });
 
   it('answers 429 with Retry-After once the failures for one email reach the limit, then resets', async () => {
     await fail('admin@example.com', MAX_FAILURES);
@@ -72,9 +49,7 @@ describe('login rate limit (real Postgres)', () => {
 
   it('does not count bad input as a failed login', async () => {
     for (let i = 0; i < MAX_FAILURES + 2; i++) {
-      expect((await http.post('/authenticate').send({ email: 'new@example.com' })).status).toBe(
-        400,
-      );
+      expect((await auth.login({ email: 'new@example.com' })).status).toBe(400);
     }
     expect((await login('new@example.com', 'x')).status).toBe(401);
   });

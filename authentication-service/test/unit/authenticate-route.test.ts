@@ -17,6 +17,9 @@ import {
 } from '../support/fakes';
 import { silentLogger } from '../support/log-capture';
 
+/** Ada's email and password: the one user of the fake repository. */
+const RIGHT = { email: 'ada@example.com', password: 'right-password' };
+
 describe('POST /authenticate handler (fake repository)', () => {
   let users: FakeUserRepository;
   let passwords: FakePasswordHasher;
@@ -48,7 +51,7 @@ describe('POST /authenticate handler (fake repository)', () => {
   const login = (body: unknown) => http.post('/authenticate').send(body as object);
 
   it('answers 202 with the design envelope', async () => {
-    const res = await login({ email: 'ada@example.com', password: 'right-password' });
+    const res = await login(RIGHT);
     expect(res.status).toBe(202);
     expect(res.body).toMatchObject({
       error: false,
@@ -70,44 +73,52 @@ describe('POST /authenticate handler (fake repository)', () => {
     expect(users.lookups).toEqual([]);
   });
 
-  it('answers 503 without internal details when the user database is unavailable', async () => {
-    users.failWith = new UnavailableError('user database unavailable', {
-      cause: new Error('connect ECONNREFUSED 10.0.0.5:5432'),
-    });
-    const res = await login({ email: 'ada@example.com', password: 'right-password' });
-    expect(res.status).toBe(503);
-    expect(res.body).toEqual({ error: true, message: 'user database unavailable' });
-  });
-
-  it('answers 500 "internal error" for an unexpected failure, hiding its text', async () => {
-    users.failWith = new Error('syntax error at or near "SELEC"');
-    const res = await login({ email: 'ada@example.com', password: 'right-password' });
-    expect(res.status).toBe(500);
-    expect(res.body).toEqual({ error: true, message: 'internal error' });
-  });
-
   it('answers 503 "authentication busy" when the hashing queue is full, not counted as a failure', async () => {
     passwords.failWith = new UnavailableError('authentication busy');
     for (let i = 0; i < 3; i++) {
-      const res = await login({ email: 'ada@example.com', password: 'right-password' });
+      const res = await login(RIGHT);
       expect(res.status).toBe(503);
       expect(res.body).toEqual({ error: true, message: 'authentication busy' });
     }
     passwords.failWith = undefined;
-    await login({ email: 'ada@example.com', password: 'right-password' }).expect(202);
+    await login(RIGHT).expect(202);
   });
 
-  it('answers 500 "internal error" when hashing fails unexpectedly, hiding its text', async () => {
-    passwords.failWith = new Error('Terminating worker thread');
-    const res = await login({ email: 'ada@example.com', password: 'right-password' });
-    expect(res.status).toBe(500);
-    expect(res.body).toEqual({ error: true, message: 'internal error' });
+  it.each([
+    [
+      '503 without internal details when the user database is unavailable',
+      'users',
+      new UnavailableError('user database unavailable', {
+        cause: new Error('connect ECONNREFUSED 10.0.0.5:5432'),
+      }),
+      503,
+      'user database unavailable',
+    ],
+    [
+      '500 "internal error" for an unexpected failure, hiding its text',
+      'users',
+      new Error('syntax error at or near "SELEC"'),
+      500,
+      'internal error',
+    ],
+    [
+      '500 "internal error" when hashing fails unexpectedly, hiding its text',
+      'passwords',
+      new Error('Terminating worker thread'),
+      500,
+      'internal error',
+    ],
+  ] as const)('answers %s', async (_case, failing, error, status, message) => {
+    (failing === 'users' ? users : passwords).failWith = error;
+    const res = await login(RIGHT);
+    expect(res.status).toBe(status);
+    expect(res.body).toEqual({ error: true, message });
   });
 
   it('answers 429 with Retry-After past the failure limit', async () => {
     await login({ email: 'ada@example.com', password: 'a' }).expect(401);
     await login({ email: 'ada@example.com', password: 'b' }).expect(401);
-    const res = await login({ email: 'ada@example.com', password: 'right-password' });
+    const res = await login(RIGHT);
     expect(res.status).toBe(429);
     expect(Number(res.headers['retry-after'])).toBeGreaterThanOrEqual(59);
     expect(res.body.error).toBe(true);

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import bcryptjs from 'bcryptjs';
-import { NativeBcryptHasher } from '../../src/hashing/native-bcrypt-hasher';
+import { testHasher } from '../support/test-hasher';
 
 /** Made by the Go original's library: see test/fixtures/go-bcrypt/main.go to regenerate. */
 const fixture = JSON.parse(
@@ -9,14 +9,7 @@ const fixture = JSON.parse(
 ) as { password: string; hash: string; cost: number };
 
 describe('hashes made by the Go original (golang.org/x/crypto/bcrypt)', () => {
-  const passwords = new NativeBcryptHasher({
-    cost: 4,
-    concurrency: 2,
-    maxWaiting: 10,
-    maxWaitMs: 10_000,
-  });
-
-  afterAll(() => passwords.close());
+  const passwords = testHasher();
 
   it('is a $2a$ hash at cost 10', () => {
     expect(fixture.hash).toMatch(/^\$2a\$10\$[./A-Za-z0-9]{53}$/);

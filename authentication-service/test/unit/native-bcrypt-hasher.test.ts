@@ -1,15 +1,9 @@
 import bcryptjs from 'bcryptjs';
 import { NativeBcryptHasher } from '../../src/hashing/native-bcrypt-hasher';
+import { testHasher } from '../support/test-hasher';
 
 describe('NativeBcryptHasher', () => {
-  const passwords = new NativeBcryptHasher({
-    cost: 4,
-    concurrency: 2,
-    maxWaiting: 10,
-    maxWaitMs: 10_000,
-  });
-
-  afterAll(() => passwords.close());
+  const passwords = testHasher();
 
   it('writes $2b$ hashes at the configured cost that bcryptjs reads too', async () => {
     const hash = await passwords.hash('verysecret');

@@ -4,8 +4,8 @@ import {
   ValidationError,
   WriteCoalescer,
   activeContext,
+  batchSpanOptions,
   currentRequestId,
-  linkTo,
   runInContext,
   runWithRequestId,
   withSpan,
@@ -86,11 +86,10 @@ export class CoalescingLogWriter implements LogWriter {
     // Traced as a span of its own, child of the first write's trace and linked to each
     // write's span (as the listener's batches are).
     const batchRequestId = `batch-${randomUUID()}`;
-    const span = {
-      parent: writes[0]?.trace,
-      links: writes.flatMap((write) => linkTo(write.trace) ?? []),
-      attributes: { 'log.batch.size': writes.length },
-    };
+    const span = batchSpanOptions(
+      writes.map((write) => write.trace),
+      { 'log.batch.size': writes.length },
+    );
     const send = () =>
       runWithRequestId(batchRequestId, () => {
         this.options.logger.info(

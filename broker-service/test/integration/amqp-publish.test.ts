@@ -2,7 +2,12 @@ import amqp, { type Channel, type ChannelModel, type ConsumeMessage } from 'amqp
 import request from 'supertest';
 import { LOGS_EXCHANGE } from '@ms/service-kit/contracts';
 import { eventually, freePort, infra, requireDependency, uniqueName } from '@ms/testing';
-import { startBroker } from '../support/broker-process';
+import {
+  type BrokerUnderTest,
+  handleAtOnce,
+  startBroker,
+  startBrokerWithoutDownstreams,
+} from '../support/broker-process';
 
 /** The broker's publishes on the real RabbitMQ, read back from a queue of this test's own. */
 describe('publishing log events on RabbitMQ', () => {
@@ -10,7 +15,7 @@ describe('publishing log events on RabbitMQ', () => {
   let connection: ChannelModel;
   let channel: Channel;
   let queue: string;
-  let broker: Awaited<ReturnType<typeof startBroker>>;
+  let broker: BrokerUnderTest;
   const received: ConsumeMessage[] = [];
 
   beforeAll(async () => {
@@ -23,14 +28,8 @@ describe('publishing log events on RabbitMQ', () => {
     await channel.assertQueue(queue, { exclusive: true, autoDelete: true });
     await channel.bindQueue(queue, LOGS_EXCHANGE, 'log.INFO');
     await channel.consume(queue, (message) => message && received.push(message), { noAck: true });
-    // Downstream services are not needed here: nothing listens on their ports.
-    const closed = `http://127.0.0.1:${await freePort()}`;
-    broker = await startBroker({
-      AMQP_URL: amqpUrl,
-      AUTH_SERVICE_URL: closed,
-      LOGGER_SERVICE_URL: closed,
-      MAIL_SERVICE_URL: closed,
-    });
+    // Downstream services are not needed here.
+    broker = await startBrokerWithoutDownstreams({ AMQP_URL: amqpUrl });
     await broker.amqpConnected;
   });
 
@@ -64,14 +63,12 @@ describe('publishing log events on RabbitMQ', () => {
 
   it('200 concurrent publishes are all confirmed (202) and all arrive, each with its own id', async () => {
     const marker = uniqueName('burst');
-    const responses = await Promise.all(
-      Array.from({ length: 200 }, (_, i) =>
-        request(broker.url)
-          .post('/handle')
-          .send({ action: 'log', via: 'rabbitmq', log: { name: 'burst', data: `${marker}-${i}` } }),
-      ),
-    );
-    expect(responses.map((response) => response.status)).toEqual(Array(200).fill(202));
+    const statuses = await handleAtOnce(broker.url, 200, (i) => ({
+      action: 'log',
+      via: 'rabbitmq',
+      log: { name: 'burst', data: `${marker}-${i}` },
+    }));
+    expect(statuses).toEqual(Array(200).fill(202));
     const arrived = await eventually(
       () => (mine(marker).length >= 200 ? mine(marker) : undefined),
       {

@@ -1,15 +1,15 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import request from 'supertest';
 import {
+  type LoggerPorts,
   type ScratchDatabase,
   ServiceProcess,
   createScratchDatabase,
   deleteRabbitNames,
   freePort,
   infra,
-  requireMailHog,
-  requireMongo,
-  requirePostgres,
+  loggerEnv,
+  requireAllDependencies,
   requireRabbitMq,
   uniqueName,
   withMongo,
@@ -107,7 +107,7 @@ describe('with real downstream processes', () => {
   let logger: ServiceProcess;
   let mail: ServiceProcess;
   let auth: ServiceProcess;
-  let ports: { grpc: number; rpc: number };
+  let ports: LoggerPorts;
   const processes: ServiceProcess[] = [];
   const brokers: Broker[] = [];
 
@@ -117,27 +117,19 @@ describe('with real downstream processes', () => {
     AUTH_SERVICE_URL: auth.url,
     MAIL_SERVICE_URL: mail.url,
     LOGGER_SERVICE_URL: logger.url,
-    LOGGER_RPC_ADDR: `127.0.0.1:${ports.rpc}`,
-    LOGGER_GRPC_ADDR: `127.0.0.1:${ports.grpc}`,
+    LOGGER_RPC_ADDR: `127.0.0.1:${ports.rpcPort}`,
+    LOGGER_GRPC_ADDR: `127.0.0.1:${ports.grpcPort}`,
     BREAKER_FAILURES: String(FAILURES),
     ...env,
   });
 
   beforeAll(async () => {
-    await requirePostgres();
-    await requireRabbitMq();
-    await requireMongo();
-    await requireMailHog();
-    const { mongoUrl, mailHost, mailPort } = infra();
+    await requireAllDependencies();
+    const { mailHost, mailPort } = infra();
     database = await createScratchDatabase('breakers_users');
-    ports = { rpc: await freePort(), grpc: await freePort() };
-    logger = await ServiceProcess.start('logger-service', {
-      PORT: String(await freePort()),
-      RPC_PORT: String(ports.rpc),
-      GRPC_PORT: String(ports.grpc),
-      MONGO_URL: mongoUrl,
-      MONGO_DB: mongoDb,
-    });
+    const loggerService = await loggerEnv(mongoDb);
+    ports = loggerService.ports;
+    logger = await ServiceProcess.start('logger-service', loggerService.env);
     processes.push(logger);
     [mail, auth] = await Promise.all([
       (async () =>

@@ -2,7 +2,7 @@ import bcrypt from 'bcryptjs';
 import { Client } from 'pg';
 import request from 'supertest';
 import type { StoredLogEntry } from '@ms/service-kit/contracts';
-import { eventually, infra, uniqueName } from '@ms/testing';
+import { SEEDED_ADMIN, eventually, infra, uniqueName } from '@ms/testing';
 import { SystemUnderTest } from '../support/system';
 
 /**
@@ -15,10 +15,7 @@ jest.setTimeout(60_000);
 const system = new SystemUnderTest();
 const name = uniqueName('console');
 
-beforeAll(async () => {
-  await SystemUnderTest.requireInfrastructure();
-  await system.start();
-});
+beforeAll(() => system.start());
 afterAll(() => system.stop());
 
 async function addUser(email: string, password: string): Promise<void> {
@@ -67,7 +64,7 @@ describe('the log console through the broker', () => {
   beforeAll(async () => {
     const res = await request(system.broker.url)
       .post('/handle')
-      .send({ action: 'auth', auth: { email: 'admin@example.com', password: 'verysecret' } });
+      .send({ action: 'auth', auth: SEEDED_ADMIN.credentials });
     // Every field the test page and the Go original read is where it was; the token joins them.
     expect(res.status).toBe(202);
     expect(res.body).toMatchObject({
@@ -75,10 +72,7 @@ describe('the log console through the broker', () => {
       message: 'Authenticated!',
       data: {
         id: expect.any(Number),
-        email: 'admin@example.com',
-        first_name: 'Admin',
-        last_name: 'User',
-        active: true,
+        ...SEEDED_ADMIN.user,
         token_type: 'Bearer',
         expires_in: 900,
       },

@@ -10,10 +10,7 @@ jest.setTimeout(120_000);
 
 const system = new SystemUnderTest();
 
-beforeAll(async () => {
-  await SystemUnderTest.requireInfrastructure();
-  await system.start();
-});
+beforeAll(() => system.start());
 afterAll(() => system.stop());
 
 const handle = (body: object) => request(system.broker.url).post('/handle').send(body);

@@ -10,10 +10,7 @@ jest.setTimeout(60_000);
 
 const system = new SystemUnderTest();
 
-beforeAll(async () => {
-  await SystemUnderTest.requireInfrastructure();
-  await system.start();
-});
+beforeAll(() => system.start());
 afterAll(() => system.stop());
 
 /** Waits until the logger lists the entry, then checks it is there exactly once. */

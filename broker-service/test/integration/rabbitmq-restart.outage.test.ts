@@ -5,8 +5,8 @@ import { promisify } from 'node:util';
 import amqp, { type ChannelModel } from 'amqplib';
 import request from 'supertest';
 import { LOGS_EXCHANGE } from '@ms/service-kit/contracts';
-import { REPO_ROOT, eventually, freePort, infra, requireDependency, uniqueName } from '@ms/testing';
-import { startBroker } from '../support/broker-process';
+import { REPO_ROOT, eventually, infra, requireDependency, uniqueName } from '@ms/testing';
+import { type BrokerUnderTest, startBrokerWithoutDownstreams } from '../support/broker-process';
 
 const run = promisify(execFile);
 const { amqpUrl } = infra();
@@ -27,7 +27,7 @@ async function withChannel<T>(work: (connection: ChannelModel) => Promise<T>): P
 
 describe('the broker across a RabbitMQ restart', () => {
   const queue = uniqueName('broker_outage');
-  let broker: Awaited<ReturnType<typeof startBroker>>;
+  let broker: BrokerUnderTest;
 
   const publish = (data: string) =>
     request(broker.url)
@@ -43,13 +43,7 @@ describe('the broker across a RabbitMQ restart', () => {
         await channel.bindQueue(queue, LOGS_EXCHANGE, 'log.INFO');
       }),
     );
-    const closed = `http://127.0.0.1:${await freePort()}`;
-    broker = await startBroker({
-      AMQP_URL: amqpUrl,
-      AUTH_SERVICE_URL: closed,
-      LOGGER_SERVICE_URL: closed,
-      MAIL_SERVICE_URL: closed,
-    });
+    broker = await startBrokerWithoutDownstreams({ AMQP_URL: amqpUrl });
     await broker.amqpConnected;
   });
 

@@ -6,10 +6,7 @@ import { type Logger, createLogger, parseConfig } from '@ms/service-kit';
 import { type StoredLogEntry } from '@ms/service-kit/contracts';
 import {
   infra,
-  requireMailHog,
-  requireMongo,
-  requirePostgres,
-  requireRabbitMq,
+  requireAllDependencies,
   uniqueName,
   withMongo,
   withPostgresAdmin,
@@ -74,14 +71,9 @@ export class SystemUnderTest {
   private readonly pgDatabase = this.name;
   private readonly mongoDatabase = this.name;
 
-  static async requireInfrastructure(): Promise<void> {
-    await requirePostgres();
-    await requireRabbitMq();
-    await requireMongo();
-    await requireMailHog();
-  }
-
+  /** Starts every service, once the infrastructure they need answers (or skips the tests). */
   async start(brokerEnv: Record<string, string> = {}): Promise<void> {
+    await requireAllDependencies();
     const { postgresUrl, amqpUrl, mongoUrl, mailHost, mailPort } = infra();
     await withPostgresAdmin((client) => client.query(`CREATE DATABASE "${this.pgDatabase}"`));
 

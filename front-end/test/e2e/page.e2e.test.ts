@@ -3,7 +3,7 @@
 // every answer checked, and every log transport's entry seen landing in the table.
 import { copyFileSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { REPO_ROOT, portAccepts } from '@ms/testing';
+import { REPO_ROOT, portAccepts, requireAllDependencies } from '@ms/testing';
 import type { Page } from 'playwright-core';
 import {
   LOG_BUTTONS,
@@ -14,7 +14,7 @@ import {
   waitForLogRow,
   watchPage,
 } from '../support/browser';
-import { DEV_PORTS, DevStack, requireInfrastructure } from '../support/dev-stack';
+import { DEV_PORTS, DevStack } from '../support/dev-stack';
 
 const PAGE_URL = 'http://localhost:8000/';
 const BROKER_URL = 'http://localhost:8080';
@@ -32,7 +32,7 @@ describe('the whole system through the test page', () => {
   let watch: PageWatch;
 
   beforeAll(async () => {
-    await requireInfrastructure();
+    await requireAllDependencies();
     const taken = [];
     for (const port of DEV_PORTS) if (await portAccepts(port)) taken.push(port);
     if (taken.length > 0) {

@@ -25,7 +25,6 @@ describe('the log console in a browser (real services)', () => {
   let pageUrl: string;
 
   beforeAll(async () => {
-    await SystemUnderTest.requireInfrastructure();
     const port = await freePort();
     pageUrl = `http://127.0.0.1:${port}`;
     await system.start({ CORS_ORIGINS: pageUrl });

@@ -1,19 +1,9 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { setTimeout as sleep } from 'node:timers/promises';
 import amqp from 'amqplib';
-import { MongoClient } from 'mongodb';
 
 import { parseConfig } from '@ms/service-kit';
-import {
-  eventually,
-  infra,
-  REPO_ROOT,
-  requireMailHog,
-  requireMongo,
-  requirePostgres,
-  requireRabbitMq,
-  uniqueName,
-} from '@ms/testing';
+import { REPO_ROOT, eventually, infra, uniqueName, withMongo } from '@ms/testing';
 import { retryQueueName } from '../../../listener-service/src/amqp/topology';
 import { configSchema as listenerConfigSchema } from '../../../listener-service/src/config';
 
@@ -28,13 +18,6 @@ export const DEV_HTTP_PORTS = {
 };
 /** Every port of the stack, the logger's JSON-RPC and gRPC ones included. */
 export const DEV_PORTS = [...Object.values(DEV_HTTP_PORTS), 5001, 50001];
-
-export async function requireInfrastructure(): Promise<void> {
-  await requirePostgres();
-  await requireRabbitMq();
-  await requireMongo();
-  await requireMailHog();
-}
 
 /**
  * `make dev` (project/dev/run-all.mjs) as a child process: the same services, commands and
@@ -152,12 +135,7 @@ export class DevStack {
     } finally {
       await connection.close();
     }
-    const mongo = new MongoClient(infra().mongoUrl, { serverSelectionTimeoutMS: 5000 });
-    try {
-      await mongo.db(this.name).dropDatabase();
-    } finally {
-      await mongo.close();
-    }
+    await withMongo((client) => client.db(this.name).dropDatabase());
   }
 }
 

@@ -5,8 +5,8 @@ import {
   REQUEST_ID_HEADER,
   acceptRequestId,
   activeContext,
+  batchSpanOptions,
   errorSummary,
-  linkTo,
   runInContext,
   runWithRequestId,
   withSpan,
@@ -243,11 +243,10 @@ export class LogEventConsumer {
     // it), and this line ties it to the request ids of the events in it.
     const only = batch.length === 1 ? batch[0] : undefined;
     const batchRequestId = only ? only.requestId : `batch-${randomUUID()}`;
-    const span = {
-      parent: batch[0]?.trace,
-      links: batch.flatMap((delivery) => linkTo(delivery.trace) ?? []),
-      attributes: { 'messaging.batch.message_count': batch.length },
-    };
+    const span = batchSpanOptions(
+      batch.map((delivery) => delivery.trace),
+      { 'messaging.batch.message_count': batch.length },
+    );
     const store = () =>
       runWithRequestId(batchRequestId, () => {
         if (!only) {

@@ -1,6 +1,6 @@
 import { uniqueName, eventually } from '@ms/testing';
 import { DEAD_ERROR_HEADER, DEAD_REASON_HEADER } from '../../src/amqp/log-event-consumer';
-import { type ListenerUnderTest, metricValue } from '../support/listener';
+import { type ListenerUnderTest, metricReaches, metricValue } from '../support/listener';
 import { usePipeline } from '../support/pipeline';
 import { LoggerProxy } from '../support/logger-proxy';
 
@@ -38,6 +38,21 @@ async function publishBurst(name: string, count: number): Promise<string[]> {
   return Promise.all(
     Array.from({ length: count }, (_, i) => pipeline.publisher.publishEvent(name, `event ${i}`)),
   );
+}
+
+/** With the logger failing as `mode`, publishes a burst and waits until every event was retried. */
+async function burstRetried(
+  mode: LoggerProxy['mode'],
+  count: number,
+): Promise<{ name: string; ids: string[] }> {
+  proxy.mode = mode;
+  const name = uniqueName(mode.replace('-', '_'));
+  const ids = await publishBurst(name, count);
+  await metricReaches(listener!.url, 'listener_messages_retried_total', count, {
+    timeoutMs: 20_000,
+    what: 'every event to be retried',
+  });
+  return { name, ids };
 }
 
 async function expectStoredOnce(name: string, ids: string[]): Promise<void> {
@@ -108,41 +123,26 @@ it('stores a burst in batches; a poison message and an entry the logger rejects 
 });
 
 it('retries every event of a batch whose logger call failed; none lost, none twice once the logger is back', async () => {
-  proxy.mode = 'unavailable';
   proxy.batchCalls.length = 0;
-  const name = uniqueName('unavailable');
-  const ids = await publishBurst(name, 300);
-
-  const url = listener!.url;
-  await eventually(async () => (await metricValue(url, 'listener_messages_retried_total')) >= 300, {
-    timeoutMs: 20_000,
-    what: 'every event to be retried',
-  });
+  const { name, ids } = await burstRetried('unavailable', 300);
   expect(await logger.eventIds(name)).toEqual([]);
   expect(proxy.batchCalls.every((call) => call.status === 503)).toBe(true);
 
   proxy.mode = 'forward';
   await expectStoredOnce(name, ids);
+  const url = listener!.url;
   await eventually(async () => (await metricValue(url, 'listener_messages_stored_total')) === 300);
   expect(await pipeline.publisher.messageCount(config.DEAD_LETTER_QUEUE)).toBe(0);
 });
 
 it('stores an event once when the logger stored it but its answer was lost', async () => {
-  proxy.mode = 'answer-lost';
-  const name = uniqueName('answer_lost');
-  const ids = await publishBurst(name, 200);
-
-  const url = listener!.url;
-  await eventually(async () => (await metricValue(url, 'listener_messages_retried_total')) >= 200, {
-    timeoutMs: 20_000,
-    what: 'every event to be retried',
-  });
+  const { name, ids } = await burstRetried('answer-lost', 200);
   // Stored on the first call, although the listener was told it failed.
   expect(new Set(await logger.eventIds(name))).toEqual(new Set(ids));
 
   proxy.mode = 'forward';
   // The retries come back as duplicates: acked as stored, not stored again.
-  await eventually(async () => (await metricValue(url, 'listener_messages_stored_total')) >= 200, {
+  await metricReaches(listener!.url, 'listener_messages_stored_total', 200, {
     timeoutMs: 20_000,
     what: 'the retried events to be acknowledged',
   });
@@ -155,9 +155,7 @@ it('on stop stores what it buffered and finishes batches in flight; the rest is 
   const name = uniqueName('stopped');
   const ids = await publishBurst(name, 1500);
   const url = listener!.url;
-  await eventually(
-    async () => (await metricValue(url, 'listener_messages_consumed_total')) >= 1000,
-  );
+  await metricReaches(url, 'listener_messages_consumed_total', 1000);
 
   await listener!.stop();
   listener = undefined;

@@ -2,7 +2,7 @@ import request from 'supertest';
 import { LOG_ROUTING_KEYS } from '@ms/service-kit/contracts';
 import { eventually, uniqueName } from '@ms/testing';
 import { DEAD_REASON_HEADER } from '../../src/amqp/log-event-consumer';
-import { metricValue } from '../support/listener';
+import { metricReaches, metricValue } from '../support/listener';
 import { usePipeline } from '../support/pipeline';
 
 const pipeline = usePipeline({ env: { LOG_LEVEL: 'debug' } });
@@ -52,11 +52,7 @@ describe('listener with the real logger and RabbitMQ', () => {
       (await logger.entries(name)).some((entry) => entry.event_id === marker),
     );
     // Deliveries run concurrently: wait until all three were handled (a duplicate counts).
-    await eventually(
-      async () =>
-        (await metricValue(pipeline.listener.url, 'listener_messages_stored_total')) >=
-        storedBefore + 3,
-    );
+    await metricReaches(pipeline.listener.url, 'listener_messages_stored_total', storedBefore + 3);
     const entries = await logger.entries(name);
     expect(entries.filter((entry) => entry.event_id === messageId)).toHaveLength(1);
     expect(entries).toHaveLength(2);

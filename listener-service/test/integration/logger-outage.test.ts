@@ -1,6 +1,6 @@
 import request from 'supertest';
 import { eventually, uniqueName } from '@ms/testing';
-import { metricValue } from '../support/listener';
+import { metricReaches } from '../support/listener';
 import { usePipeline } from '../support/pipeline';
 
 const EVENTS = 200;
@@ -22,11 +22,10 @@ it('stores every event published while the logger was down, once each, after it 
     await pipeline.publisher.publishEvent(name, `event ${i}`, { messageId });
   }
   // The listener is failing to store them and parking them in its retry queues...
-  await eventually(
-    async () =>
-      (await metricValue(pipeline.listener.url, 'listener_messages_retried_total')) >= EVENTS,
-    { timeoutMs: 20_000, what: 'the listener to retry the events' },
-  );
+  await metricReaches(pipeline.listener.url, 'listener_messages_retried_total', EVENTS, {
+    timeoutMs: 20_000,
+    what: 'the listener to retry the events',
+  });
   // ...while staying ready: a logger outage is not the listener's.
   await request(pipeline.listener.url).get('/readyz').expect(200);
 
@@ -40,11 +39,10 @@ it('stores every event published while the logger was down, once each, after it 
     { timeoutMs: 60_000, intervalMs: 500, what: `all ${EVENTS} events to be stored` },
   );
   // Let any straggling duplicate be handled before counting.
-  await eventually(
-    async () =>
-      (await metricValue(pipeline.listener.url, 'listener_messages_stored_total')) >= EVENTS * 1.5,
-    { timeoutMs: 30_000, what: 'every delivery to be settled' },
-  );
+  await metricReaches(pipeline.listener.url, 'listener_messages_stored_total', EVENTS * 1.5, {
+    timeoutMs: 30_000,
+    what: 'every delivery to be settled',
+  });
   const stored = await logger.entries(name);
   expect(stored).toHaveLength(EVENTS);
   expect(new Set(stored.map((entry) => entry.event_id))).toEqual(new Set(ids));

@@ -1,6 +1,6 @@
 import { Writable } from 'node:stream';
 import { createLogger, parseConfig } from '@ms/service-kit';
-import { infra, uniqueName } from '@ms/testing';
+import { eventually, infra, uniqueName } from '@ms/testing';
 import { type ListenerConfig, configSchema } from '../../src/config';
 import { type RunningListener, start } from '../../src/service';
 
@@ -52,4 +52,14 @@ export async function metricValue(url: string, metric: string, labels = ''): Pro
   const pattern = new RegExp(`^${metric}\\{[^}]*${labels}[^}]*\\} (\\S+)$`, 'm');
   const match = pattern.exec(text);
   return match ? Number(match[1]) : 0;
+}
+
+/** Waits until a listener counter from GET /metrics reaches at least `count`. */
+export async function metricReaches(
+  url: string,
+  metric: string,
+  count: number,
+  { timeoutMs = 10_000, what = `${metric} to reach ${count}` } = {},
+): Promise<void> {
+  await eventually(async () => (await metricValue(url, metric)) >= count, { timeoutMs, what });
 }

@@ -1,8 +1,7 @@
 import { Writable } from 'node:stream';
-import { MongoClient } from 'mongodb';
 import { createLogger, parseConfig } from '@ms/service-kit';
 import { type StoredLogEntry } from '@ms/service-kit/contracts';
-import { infra, uniqueName } from '@ms/testing';
+import { infra, uniqueName, withMongo } from '@ms/testing';
 import { configSchema as loggerConfigSchema } from '../../../logger-service/src/config';
 import { LOGS_COLLECTION } from '../../../logger-service/src/data/mongo-log-store';
 import { type RunningLogger, start as startLogger } from '../../../logger-service/src/service';
@@ -65,27 +64,19 @@ export class RealLogger {
 
   /** The event ids of every entry stored under a name, straight from the database (no limit). */
   async eventIds(name: string): Promise<string[]> {
-    const client = new MongoClient(infra().mongoUrl, { serverSelectionTimeoutMS: 5000 });
-    try {
-      const documents = await client
+    const documents = await withMongo((client) =>
+      client
         .db(this.database)
         .collection<{ event_id: string }>(LOGS_COLLECTION)
         .find({ name }, { projection: { _id: 0, event_id: 1 } })
-        .toArray();
-      return documents.map((document) => document.event_id);
-    } finally {
-      await client.close();
-    }
+        .toArray(),
+    );
+    return documents.map((document) => document.event_id);
   }
 
   /** Stops the service and drops its database. */
   async dispose(): Promise<void> {
     await this.stop();
-    const client = new MongoClient(infra().mongoUrl, { serverSelectionTimeoutMS: 5000 });
-    try {
-      await client.db(this.database).dropDatabase();
-    } finally {
-      await client.close();
-    }
+    await withMongo((client) => client.db(this.database).dropDatabase());
   }
 }

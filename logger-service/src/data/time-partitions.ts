@@ -1,6 +1,11 @@
 import type { Logger } from '@ms/service-kit';
 import { type Db, type Document, ObjectId } from 'mongodb';
-import type { LogDocument, LogSearchFilter, LogSearchPage } from '../domain/log-store';
+import {
+  type LogDocument,
+  type LogSearchFilter,
+  type LogSearchPage,
+  searchPageOf,
+} from '../domain/log-store';
 import { type MongoLogDocument, toLogDocument } from './log-document';
 import { compareNewestFirst } from './newest-first-reader';
 
@@ -125,13 +130,7 @@ export class TimePartitions {
       }
       group = Math.min(group * 2, 8);
     }
-    const entries = found.slice(0, limit);
-    const last = entries[entries.length - 1];
-    return {
-      entries,
-      next: found.length > limit && last ? { at: last.created_at, id: last.id } : undefined,
-      stoppedBy: undefined,
-    };
+    return searchPageOf(found, limit);
   }
 
   async delete(id: string, createdAt: Date): Promise<void> {

@@ -39,6 +39,20 @@ export interface LogSearchPage {
 }
 
 /**
+ * A search page from the matches, newest first (all of them, or as many as were read, one
+ * past the limit telling that there are more): the first `limit`, and where the next page starts.
+ */
+export function searchPageOf(matches: LogDocument[], limit: number): LogSearchPage {
+  const entries = matches.slice(0, limit);
+  const last = entries[entries.length - 1];
+  return {
+    entries,
+    next: matches.length > limit && last ? { at: last.created_at, id: last.id } : undefined,
+    stoppedBy: undefined,
+  };
+}
+
+/**
  * Where log entries live. Implementations throw the kit's UnavailableError when the
  * database cannot be reached, so every transport can answer "unavailable" its own way.
  */

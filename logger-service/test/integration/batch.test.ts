@@ -1,7 +1,6 @@
 import * as grpc from '@grpc/grpc-js';
 import { LOG_BATCH_MAX_ENTRIES } from '@ms/service-kit/contracts';
 import { uniqueName } from '@ms/testing';
-import request from 'supertest';
 import { type GrpcTestClient, grpcTestClient } from '../support/grpc-client';
 import { listByName, useLoggerWithDatabase } from '../support/logger-under-test';
 
@@ -14,10 +13,7 @@ beforeAll(() => {
 
 afterAll(() => client?.close());
 
-const postBatch = (body: unknown) =>
-  request(system.logger.baseUrl)
-    .post('/logs/batch')
-    .send(body as object);
+const postBatch = (body: unknown) => system.http.post('/logs/batch').send(body as object);
 
 describe('POST /logs/batch', () => {
   it('stores every entry and answers one result per entry, in order', async () => {

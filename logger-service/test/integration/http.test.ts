@@ -4,16 +4,11 @@ import {
   type StoredLogEntry,
 } from '@ms/service-kit/contracts';
 import { uniqueName } from '@ms/testing';
-
-import request from 'supertest';
 import { listByName, useLoggerWithDatabase } from '../support/logger-under-test';
 
 const system = useLoggerWithDatabase();
 
-const post = (body: unknown) =>
-  request(system.logger.baseUrl)
-    .post('/log')
-    .send(body as object);
+const post = (body: unknown) => system.http.post('/log').send(body as object);
 
 describe('POST /log', () => {
   it('stores an entry that GET /logs then returns', async () => {
@@ -77,12 +72,12 @@ describe('POST /log', () => {
 
   it('answers 400 to malformed JSON and 415 to a body that is not JSON', async () => {
     const before = await system.database.count();
-    await request(system.logger.baseUrl)
+    await system.http
       .post('/log')
       .set('Content-Type', 'application/json')
       .send('{"name": "x",')
       .expect(400);
-    await request(system.logger.baseUrl)
+    await system.http
       .post('/log')
       .set('Content-Type', 'text/plain')
       .send('name=x&data=y')
@@ -96,7 +91,7 @@ describe('GET /logs', () => {
     const name = uniqueName('http_list');
     for (let i = 0; i < 55; i++) await post({ name, data: `entry ${i}` }).expect(202);
 
-    const res = await request(system.logger.baseUrl).get('/logs').query({ name }).expect(200);
+    const res = await system.http.get('/logs').query({ name }).expect(200);
     expect(res.body).toMatchObject({ error: false, message: 'logs' });
     const data = (res.body as { data: StoredLogEntry[] }).data;
     expect(data).toHaveLength(50);
@@ -114,7 +109,7 @@ describe('GET /logs', () => {
     ['limit=2.5', { limit: '2.5' }, /^limit: /],
     ['an over-long name', { name: 'n'.repeat(LOG_NAME_MAX_LENGTH + 1) }, /^name: /],
   ])('answers 400 to %s', async (_, query, message) => {
-    const res = await request(system.logger.baseUrl).get('/logs').query(query).expect(400);
+    const res = await system.http.get('/logs').query(query).expect(400);
     expect(res.body).toEqual({ error: true, message: expect.stringMatching(message) });
   });
 });
@@ -125,23 +120,21 @@ describe('GET /logs/:id', () => {
     await post({ name, data: 'find me' }).expect(202);
     const [listed] = await listByName(system.logger.baseUrl, name);
 
-    const res = await request(system.logger.baseUrl).get(`/logs/${listed!.id}`).expect(200);
+    const res = await system.http.get(`/logs/${listed!.id}`).expect(200);
     expect(res.body).toEqual({ error: false, message: 'log entry', data: listed });
   });
 
   it('answers 400 to a malformed id and 404 to an unknown one', async () => {
-    const malformed = await request(system.logger.baseUrl).get('/logs/not-an-id').expect(400);
+    const malformed = await system.http.get('/logs/not-an-id').expect(400);
     expect(malformed.body).toEqual({ error: true, message: expect.stringMatching(/^id: /) });
-    const missing = await request(system.logger.baseUrl)
-      .get('/logs/0123456789abcdef01234567')
-      .expect(404);
+    const missing = await system.http.get('/logs/0123456789abcdef01234567').expect(404);
     expect(missing.body).toEqual({ error: true, message: 'log entry not found' });
   });
 });
 
 describe('health', () => {
   it('is ready when MongoDB answers', async () => {
-    const res = await request(system.logger.baseUrl).get('/readyz').expect(200);
+    const res = await system.http.get('/readyz').expect(200);
     expect(res.body).toEqual({
       error: false,
       message: 'ready',

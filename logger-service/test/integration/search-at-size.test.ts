@@ -2,7 +2,6 @@
 // filters reach Postgres (ranges and sorts run in memory) and one delete of over 65,535
 // documents fails. Slow by nature: the inserts alone take minutes on a shared machine.
 import type { StoredLogEntry } from '@ms/service-kit/contracts';
-import request from 'supertest';
 import { MongoLogStore } from '../../src/data/mongo-log-store';
 import type { NewLogDocument } from '../../src/domain/log-store';
 import { useLoggerWithDatabase } from '../support/logger-under-test';
@@ -32,7 +31,7 @@ const timings: Record<string, number> = {};
 
 async function searchOnce(query: Record<string, string | number>): Promise<[Page, number]> {
   const started = performance.now();
-  const res = await request(system.logger.baseUrl).get('/logs/search').query(query);
+  const res = await system.http.get('/logs/search').query(query);
   const ms = performance.now() - started;
   expect(res.status).toBe(200);
   return [(res.body as { data: Page }).data, ms];
@@ -163,23 +162,23 @@ describe(`console search at ${TOTAL.toLocaleString('en')} entries (FerretDB)`, (
   it('deletes one entry, then every entry, at this size', async () => {
     const page = await search({ name: 'delta', limit: 1 });
     const id = page.entries[0]!.id;
-    await request(system.logger.baseUrl).delete(`/logs/${id}`).expect(202);
-    await request(system.logger.baseUrl).get(`/logs/${id}`).expect(404);
-    await request(system.logger.baseUrl).delete(`/logs/${id}`).expect(404);
+    await system.http.delete(`/logs/${id}`).expect(202);
+    await system.http.get(`/logs/${id}`).expect(404);
+    await system.http.delete(`/logs/${id}`).expect(404);
     const after = await search({ name: 'delta', limit: 1 });
     expect(after.entries[0]!.id).not.toBe(id);
 
     const started = performance.now();
-    const res = await request(system.logger.baseUrl).delete('/logs');
+    const res = await system.http.delete('/logs');
     timings['delete all'] = Math.round(performance.now() - started);
     expect(res.status).toBe(202);
     expect(await system.database.count()).toBe(0);
     expect((await search({ limit: 10 })).entries).toEqual([]);
-    const listed = await request(system.logger.baseUrl).get('/logs').expect(200);
+    const listed = await system.http.get('/logs').expect(200);
     expect(listed.body.data).toEqual([]);
 
     // Writing goes on as before.
-    await request(system.logger.baseUrl)
+    await system.http
       .post('/log')
       .send({ name: 'after', data: 'written after delete-all' })
       .expect(202);

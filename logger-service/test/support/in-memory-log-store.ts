@@ -1,12 +1,13 @@
 import { UnavailableError } from '@ms/service-kit';
-import type {
-  InsertOutcome,
-  LogDocument,
-  LogListFilter,
-  LogSearchFilter,
-  LogSearchPage,
-  LogStore,
-  NewLogDocument,
+import {
+  type InsertOutcome,
+  type LogDocument,
+  type LogListFilter,
+  type LogSearchFilter,
+  type LogSearchPage,
+  type LogStore,
+  type NewLogDocument,
+  searchPageOf,
 } from '../../src/domain/log-store';
 
 /** The domain's collaborator, faked for unit tests: same contract as MongoLogStore. */
@@ -62,13 +63,7 @@ export class InMemoryLogStore implements LogStore {
             (d.created_at.getTime() === before.at.getTime() && d.id < before.id)),
       )
       .reverse();
-    const entries = matching.slice(0, limit);
-    const last = entries[entries.length - 1];
-    return {
-      entries,
-      next: matching.length > limit && last ? { at: last.created_at, id: last.id } : undefined,
-      stoppedBy: undefined,
-    };
+    return searchPageOf(matching, limit);
   }
 
   async deleteById(id: string): Promise<boolean> {

@@ -89,7 +89,12 @@ export class TestDatabase {
 export function useLoggerWithDatabase(
   overrides: Record<string, string> = {},
   { timeoutMs }: { timeoutMs?: number } = {},
-): { readonly logger: LoggerUnderTest; readonly database: TestDatabase } {
+): {
+  readonly logger: LoggerUnderTest;
+  readonly database: TestDatabase;
+  /** supertest on the logger's HTTP port. */
+  readonly http: ReturnType<typeof request>;
+} {
   let logger: LoggerUnderTest | undefined;
   let database: TestDatabase | undefined;
   beforeAll(async () => {
@@ -112,6 +117,9 @@ export function useLoggerWithDatabase(
     },
     get database() {
       return started(database, 'database');
+    },
+    get http() {
+      return request(started(logger, 'logger').baseUrl);
     },
   };
 }

@@ -1,10 +1,9 @@
-import { ConfigError, parseConfig } from '@ms/service-kit';
+import { itParsesConfig } from '@ms/testing';
 import { configSchema } from '../../src/config';
 
 describe('config', () => {
-  it('defaults to the host addresses of the design', () => {
-    const config = parseConfig(configSchema, {});
-    expect(config).toMatchObject({
+  itParsesConfig(configSchema, {
+    defaults: {
       PORT: 8082,
       RPC_PORT: 5001,
       GRPC_PORT: 50001,
@@ -19,31 +18,21 @@ describe('config', () => {
       LOG_RETENTION_DAYS: 30,
       LOG_RETENTION_MAX_ENTRIES: 0,
       LOG_RETENTION_INTERVAL_MS: 600_000,
-    });
-    expect(config.MONGO_USERNAME).toBeUndefined();
-    expect(config.MONGO_PASSWORD).toBeUndefined();
-  });
-
-  it('reads the container values compose sets', () => {
-    const config = parseConfig(configSchema, {
-      PORT: '80',
-      MONGO_URL: 'mongodb://mongo:27017',
-      MONGO_USERNAME: 'admin',
-      MONGO_PASSWORD: 'password',
-    });
-    expect(config).toMatchObject({
-      PORT: 80,
-      MONGO_URL: 'mongodb://mongo:27017',
-      MONGO_USERNAME: 'admin',
-    });
-  });
-
-  it.each([
-    [{ MONGO_USERNAME: 'admin' }, /MONGO_PASSWORD/],
-    [{ MONGO_URL: 'http://127.0.0.1:27017' }, /MONGO_URL/],
-    [{ RPC_PORT: '70000' }, /RPC_PORT/],
-  ])('refuses %j naming the variable', (env, name) => {
-    expect(() => parseConfig(configSchema, env)).toThrow(ConfigError);
-    expect(() => parseConfig(configSchema, env)).toThrow(name);
+    },
+    unset: ['MONGO_USERNAME', 'MONGO_PASSWORD'],
+    container: {
+      env: {
+        PORT: '80',
+        MONGO_URL: 'mongodb://mongo:27017',
+        MONGO_USERNAME: 'admin',
+        MONGO_PASSWORD: 'password',
+      },
+      reads: { PORT: 80, MONGO_URL: 'mongodb://mongo:27017', MONGO_USERNAME: 'admin' },
+    },
+    refuses: [
+      [{ MONGO_USERNAME: 'admin' }, 'MONGO_PASSWORD'],
+      [{ MONGO_URL: 'http://127.0.0.1:27017' }, 'MONGO_URL'],
+      [{ RPC_PORT: '70000' }, 'RPC_PORT'],
+    ],
   });
 });

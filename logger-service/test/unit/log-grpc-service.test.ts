@@ -8,17 +8,30 @@ import { InMemoryLogStore, unavailable } from '../support/in-memory-log-store';
 
 type LogBatchRequest__Output = Parameters<LogServiceHandlers['WriteLogs']>[0]['request'];
 
-// The handler with a fake call object: status mapping without a network.
-function writeLog(store: InMemoryLogStore, request: LogRequest__Output) {
+type Answer = { err: Partial<grpc.StatusObject> | null; value?: unknown };
+type UnaryHandler = (call: never, callback: (err: unknown, value?: unknown) => void) => void;
+
+// A handler with a fake call object: status mapping without a network.
+function callHandler(
+  store: InMemoryLogStore,
+  method: 'WriteLog' | 'WriteLogs',
+  request: LogRequest__Output | LogBatchRequest__Output,
+): Promise<Answer> {
   const handlers = logServiceHandlers(
     new LogEntries(store),
     createLogger('logger-service', { level: 'silent' }),
   );
   const call = { request, metadata: new grpc.Metadata() };
-  return new Promise<{ err: Partial<grpc.StatusObject> | null; value?: unknown }>((resolve) => {
-    handlers.WriteLog(call as never, (err, value) => resolve({ err: err as never, value }));
+  const handler = handlers[method] as UnaryHandler;
+  return new Promise((resolve) => {
+    handler(call as never, (err, value) => resolve({ err: err as never, value }));
   });
 }
+
+const writeLog = (store: InMemoryLogStore, request: LogRequest__Output) =>
+  callHandler(store, 'WriteLog', request);
+const writeLogs = (store: InMemoryLogStore, request: LogBatchRequest__Output) =>
+  callHandler(store, 'WriteLogs', request);
 
 describe('gRPC WriteLog handler', () => {
   it('answers logged! after storing', async () => {
@@ -43,17 +56,6 @@ describe('gRPC WriteLog handler', () => {
     expect(err!.details).not.toMatch(/secret/);
   });
 });
-
-function writeLogs(store: InMemoryLogStore, request: LogBatchRequest__Output) {
-  const handlers = logServiceHandlers(
-    new LogEntries(store),
-    createLogger('logger-service', { level: 'silent' }),
-  );
-  const call = { request, metadata: new grpc.Metadata() };
-  return new Promise<{ err: Partial<grpc.StatusObject> | null; value?: unknown }>((resolve) => {
-    handlers.WriteLogs(call as never, (err, value) => resolve({ err: err as never, value }));
-  });
-}
 
 describe('gRPC WriteLogs handler', () => {
   it('answers one result per entry; eventId "" means none', async () => {

@@ -40,6 +40,23 @@ export const commonConfigShape = {
 };
 
 /**
+ * The arguments of a schema's `.refine` for a user name and password read as a pair: both
+ * set or neither. A config without one is refused with `message`, named by the password.
+ */
+export function setTogether<K extends string>(
+  user: K,
+  password: K,
+  message: string,
+): [
+  check: (config: Partial<Record<K, unknown>>) => boolean,
+  params: { message: string; path: K[] },
+] {
+  const check = (config: Partial<Record<K, unknown>>) =>
+    (config[user] === undefined) === (config[password] === undefined);
+  return [check, { message, path: [password] }];
+}
+
+/**
  * Validates the environment against a schema. Empty strings count as unset, so that
  * `PORT=` in a compose file means "use the default" rather than port 0.
  */

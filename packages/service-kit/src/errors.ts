@@ -6,42 +6,38 @@ export class AppError extends Error {
   constructor(
     readonly status: number,
     message: string,
-    options?: { cause?: unknown },
+    options?: ErrorOptions,
   ) {
     super(message, options);
     this.name = new.target.name;
   }
 }
 
-export class ValidationError extends AppError {
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(400, message, options);
-  }
+/**
+ * The base of an AppError subclass with a fixed status; with a default message, the
+ * message may be left out. Each subclass keeps its own name (`class X extends statusError(…) {}`).
+ */
+function statusError(status: number): new (message: string, options?: ErrorOptions) => AppError;
+function statusError(
+  status: number,
+  defaultMessage: string,
+): new (message?: string, options?: ErrorOptions) => AppError;
+function statusError(status: number, defaultMessage = '') {
+  return class extends AppError {
+    constructor(message = defaultMessage, options?: ErrorOptions) {
+      super(status, message, options);
+    }
+  };
 }
 
-export class UnauthorizedError extends AppError {
-  constructor(message = 'invalid credentials') {
-    super(401, message);
-  }
-}
-
-export class NotFoundError extends AppError {
-  constructor(message = 'not found') {
-    super(404, message);
-  }
-}
-
-export class PayloadTooLargeError extends AppError {
-  constructor(message = 'request body too large') {
-    super(413, message);
-  }
-}
-
-export class UnsupportedMediaTypeError extends AppError {
-  constructor(message = 'request body must be JSON (Content-Type: application/json)') {
-    super(415, message);
-  }
-}
+export class ValidationError extends statusError(400) {}
+export class UnauthorizedError extends statusError(401, 'invalid credentials') {}
+export class NotFoundError extends statusError(404, 'not found') {}
+export class PayloadTooLargeError extends statusError(413, 'request body too large') {}
+export class UnsupportedMediaTypeError extends statusError(
+  415,
+  'request body must be JSON (Content-Type: application/json)',
+) {}
 
 export class TooManyRequestsError extends AppError {
   constructor(
@@ -53,25 +49,11 @@ export class TooManyRequestsError extends AppError {
 }
 
 /** A downstream service or dependency answered, but with an error. */
-export class UpstreamError extends AppError {
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(502, message, options);
-  }
-}
-
+export class UpstreamError extends statusError(502) {}
 /** A downstream service or dependency could not be reached. */
-export class UnavailableError extends AppError {
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(503, message, options);
-  }
-}
-
+export class UnavailableError extends statusError(503) {}
 /** A downstream call did not answer in time. */
-export class TimeoutError extends AppError {
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(504, message, options);
-  }
-}
+export class TimeoutError extends statusError(504) {}
 
 interface BodyParserError {
   type?: unknown;

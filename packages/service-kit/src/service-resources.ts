@@ -1,4 +1,7 @@
+import type { RequestListener, Server } from 'node:http';
+import { listen, portOf } from './http/server';
 import type { Logger } from './logger';
+import { closeHttpServer } from './shutdown';
 
 /** What runService hands to a service's start(). */
 export interface StartDeps {
@@ -35,6 +38,18 @@ export class ServiceResources {
   /** Registers a close that is not tied to one object (a drain, a timer). */
   onClose(name: string, close: Close): void {
     this.closers.push({ name, close });
+  }
+
+  /**
+   * Serves HTTP on port (0: a free one) and registers the server's drain (closeHttpServer)
+   * as the 'http server' close; resolves once it listens, with the port it listens on.
+   */
+  async serveHttp(
+    handler: RequestListener,
+    port: number,
+  ): Promise<{ server: Server; port: number }> {
+    const server = this.add('http server', await listen(handler, port), closeHttpServer);
+    return { server, port: portOf(server) };
   }
 
   /**

@@ -5,6 +5,7 @@ import { LOGS_EXCHANGE } from '@ms/service-kit/contracts';
 import {
   AmqpConnection,
   type AmqpChannelModel,
+  type AmqpConnectionOptions,
   declareLogsExchange,
   redactUrl,
 } from '@ms/service-kit/amqp';
@@ -39,7 +40,16 @@ describe('AmqpConnection', () => {
     await Promise.all(opened.splice(0).map((connection) => connection.close()));
   });
 
-  function track(connection: AmqpConnection): AmqpConnection {
+  /** A connection (to the test broker, doing nothing on connect, unless given), closed after the test. */
+  function connectionWith(
+    options: Pick<AmqpConnectionOptions, 'logger'> & Partial<AmqpConnectionOptions>,
+  ): AmqpConnection {
+    const connection = new AmqpConnection({
+      url: amqpUrl,
+      name: 'test',
+      onConnect: async () => undefined,
+      ...options,
+    });
     opened.push(connection);
     return connection;
   }
@@ -53,13 +63,7 @@ describe('AmqpConnection', () => {
       return setNoDelay.call(this, noDelay);
     };
     try {
-      const connection = new AmqpConnection({
-        url: amqpUrl,
-        name: 'test',
-        logger,
-        onConnect: async () => undefined,
-      });
-      await track(connection).start();
+      await connectionWith({ logger }).start();
     } finally {
       Socket.prototype.setNoDelay = setNoDelay;
     }
@@ -69,20 +73,16 @@ describe('AmqpConnection', () => {
   it('connects, runs onConnect with a usable connection, and declares the logs exchange', async () => {
     const { logger } = capturedLogger();
     const queue = uniqueName('kit_amqp_exchange');
-    const connection = track(
-      new AmqpConnection({
-        url: amqpUrl,
-        name: 'test',
-        logger,
-        onConnect: async (model) => {
-          const channel = await model.createChannel();
-          channel.on('error', () => undefined);
-          await declareLogsExchange(channel);
-          await channel.assertQueue(queue, { exclusive: true });
-          await channel.bindQueue(queue, LOGS_EXCHANGE, 'log.#');
-        },
-      }),
-    );
+    const connection = connectionWith({
+      logger,
+      onConnect: async (model) => {
+        const channel = await model.createChannel();
+        channel.on('error', () => undefined);
+        await declareLogsExchange(channel);
+        await channel.assertQueue(queue, { exclusive: true });
+        await channel.bindQueue(queue, LOGS_EXCHANGE, 'log.#');
+      },
+    });
     const connected = new Promise<void>((resolve) => connection.once('connected', resolve));
 
     await connection.start();
@@ -104,7 +104,7 @@ describe('AmqpConnection', () => {
   it('closes: not connected afterwards, emits disconnected and does not reconnect', async () => {
     const { logger } = capturedLogger();
     const onConnect = jest.fn(async () => undefined);
-    const connection = track(new AmqpConnection({ url: amqpUrl, name: 'test', logger, onConnect }));
+    const connection = connectionWith({ logger, onConnect });
     await connection.start();
     const disconnected = jest.fn();
     connection.on('disconnected', disconnected);
@@ -121,18 +121,14 @@ describe('AmqpConnection', () => {
   it('closes and retries the connection when onConnect throws', async () => {
     const { logger, lines } = capturedLogger();
     let calls = 0;
-    const connection = track(
-      new AmqpConnection({
-        url: amqpUrl,
-        name: 'test',
-        logger,
-        backoff: { initialDelayMs: 20, maxDelayMs: 50 },
-        onConnect: async () => {
-          calls += 1;
-          if (calls < 3) throw new Error(`topology failed ${calls}`);
-        },
-      }),
-    );
+    const connection = connectionWith({
+      logger,
+      backoff: { initialDelayMs: 20, maxDelayMs: 50 },
+      onConnect: async () => {
+        calls += 1;
+        if (calls < 3) throw new Error(`topology failed ${calls}`);
+      },
+    });
 
     await connection.start();
 
@@ -146,17 +142,13 @@ describe('AmqpConnection', () => {
   it('reconnects by itself after the connection drops and runs onConnect again', async () => {
     const { logger, lines } = capturedLogger();
     const models: AmqpChannelModel[] = [];
-    const connection = track(
-      new AmqpConnection({
-        url: amqpUrl,
-        name: 'test',
-        logger,
-        backoff: { initialDelayMs: 50, maxDelayMs: 200 },
-        onConnect: async (model) => {
-          models.push(model);
-        },
-      }),
-    );
+    const connection = connectionWith({
+      logger,
+      backoff: { initialDelayMs: 50, maxDelayMs: 200 },
+      onConnect: async (model) => {
+        models.push(model);
+      },
+    });
     await connection.start();
     const disconnected = new Promise<void>((resolve) =>
       connection.once('disconnected', () => resolve()),
@@ -183,15 +175,11 @@ describe('AmqpConnection', () => {
     const url = new URL(amqpUrl);
     url.port = String(await freePort());
     const controller = new AbortController();
-    const connection = track(
-      new AmqpConnection({
-        url: url.toString(),
-        name: 'test',
-        logger,
-        backoff: { initialDelayMs: 20, maxDelayMs: 40 },
-        onConnect: async () => undefined,
-      }),
-    );
+    const connection = connectionWith({
+      url: url.toString(),
+      logger,
+      backoff: { initialDelayMs: 20, maxDelayMs: 40 },
+    });
 
     const starting = connection.start(controller.signal);
     await eventually(
@@ -214,16 +202,12 @@ describe('AmqpConnection', () => {
     await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
     const port = (silent.address() as AddressInfo).port;
     const controller = new AbortController();
-    const connection = track(
-      new AmqpConnection({
-        url: `amqp://guest:guest@127.0.0.1:${port}`,
-        name: 'test',
-        logger,
-        connectTimeoutMs: 200,
-        backoff: { initialDelayMs: 10, maxDelayMs: 10 },
-        onConnect: async () => undefined,
-      }),
-    );
+    const connection = connectionWith({
+      url: `amqp://guest:guest@127.0.0.1:${port}`,
+      logger,
+      connectTimeoutMs: 200,
+      backoff: { initialDelayMs: 10, maxDelayMs: 10 },
+    });
     const starting = connection.start(controller.signal);
 
     await eventually(() => sockets.length >= 2, { timeoutMs: 5000, what: 'a second attempt' });

@@ -53,4 +53,14 @@ describe('ServiceResources', () => {
     await service.stop();
     expect(closed).toEqual(['pool']);
   });
+
+  it('serveHttp(): listens on a free port, and the server is closed with the rest', async () => {
+    const resources = new ServiceResources();
+    const { server, port } = await resources.serveHttp((_req, res) => res.end('ok'), 0);
+    expect(port).toBeGreaterThan(0);
+    expect(await (await fetch(`http://127.0.0.1:${port}/`)).text()).toBe('ok');
+
+    await resources.closeAll();
+    expect(server.listening).toBe(false);
+  });
 });

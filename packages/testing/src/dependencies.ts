@@ -64,3 +64,11 @@ export async function deleteRabbitNames({
     await connection.close();
   }
 }
+
+/** Every dependency the whole system runs on: PostgreSQL, RabbitMQ, MongoDB and MailHog. */
+export async function requireAllDependencies(): Promise<void> {
+  await requirePostgres();
+  await requireRabbitMq();
+  await requireMongo();
+  await requireMailHog();
+}

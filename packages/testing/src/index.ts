@@ -6,3 +6,7 @@ export * from './dependencies';
 export * from './go-peer';
 export * from './otlp-receiver';
 export * from './service-process';
+export * from './config-cases';
+export * from './measure';
+export * from './seeded-admin';
+export * from './logger-env';

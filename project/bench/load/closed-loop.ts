@@ -1,11 +1,10 @@
 import { ErrorTally, type LoadResult, percentile } from './load-result';
 
-export interface ClosedLoopOptions {
+/** How much closed-loop load: the options of every measurement that runs one. */
+export interface ClosedLoad {
   /** Concurrent callers; each makes one call at a time, the next as soon as the last answered. */
   callers: number;
   durationS: number;
-  /** One call; `caller` is the caller's index (0..callers-1). Throws when the call failed. */
-  call: (caller: number) => Promise<void>;
   signal?: AbortSignal;
 }
 
@@ -14,7 +13,11 @@ export interface ClosedLoopOptions {
  * TCP, gRPC, SMTP, in-process calls): N callers for D seconds. Calls still running at the
  * end are awaited and counted; the rate is over the time until the last one answered.
  */
-export async function closedLoop(options: ClosedLoopOptions): Promise<LoadResult> {
+export async function closedLoop(
+  options: ClosedLoad,
+  /** One call; `caller` is the caller's index (0..callers-1). Throws when the call failed. */
+  call: (caller: number) => Promise<void>,
+): Promise<LoadResult> {
   const latencies: number[] = [];
   const errors = new ErrorTally();
   let ok = 0;
@@ -24,7 +27,7 @@ export async function closedLoop(options: ClosedLoopOptions): Promise<LoadResult
     while (performance.now() < end && !options.signal?.aborted) {
       const callStarted = performance.now();
       try {
-        await options.call(index);
+        await call(index);
         ok += 1;
         latencies.push(performance.now() - callStarted);
       } catch (err) {

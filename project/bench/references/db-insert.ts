@@ -1,14 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { MongoClient } from 'mongodb';
-import { closedLoop } from '../load/closed-loop';
+import { type ClosedLoad, closedLoop } from '../load/closed-loop';
 import type { LoadResult } from '../load/load-result';
 
-export interface DbInsertOptions {
+export interface DbInsertOptions extends ClosedLoad {
   mongoUrl: string;
   database: string;
-  callers: number;
-  durationS: number;
-  signal?: AbortSignal;
 }
 
 /**
@@ -28,18 +25,13 @@ export async function measureDbInserts(options: DbInsertOptions): Promise<LoadRe
       .collection(`insert_reference_${randomUUID().slice(0, 8)}`);
     await collection.createIndex({ event_id: 1 }, { unique: true, name: 'event_id_unique' });
     try {
-      return await closedLoop({
-        callers: options.callers,
-        durationS: options.durationS,
-        signal: options.signal,
-        call: async () => {
-          await collection.insertOne({
-            name: 'insert reference',
-            data: 'a log entry of the usual size',
-            event_id: randomUUID(),
-            created_at: new Date(),
-          });
-        },
+      return await closedLoop(options, async () => {
+        await collection.insertOne({
+          name: 'insert reference',
+          data: 'a log entry of the usual size',
+          event_id: randomUUID(),
+          created_at: new Date(),
+        });
       });
     } finally {
       await collection.drop().catch(() => undefined);

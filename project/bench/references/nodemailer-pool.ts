@@ -1,20 +1,17 @@
 import { connect } from 'node:net';
 import nodemailer from 'nodemailer';
 import type SMTPPool from 'nodemailer/lib/smtp-pool';
-import { closedLoop } from '../load/closed-loop';
+import { type ClosedLoad, closedLoop } from '../load/closed-loop';
 import type { LoadResult } from '../load/load-result';
 
 /** About the size of the mail service's rendered template (1.5 KB of HTML with inline CSS). */
 const HTML = `<!doctype html><html><body>${'<p style="margin:0 0 1em;font-family:sans-serif">hello</p>'.repeat(25)}</body></html>`;
 
-export interface NodemailerPoolOptions {
+export interface NodemailerPoolOptions extends ClosedLoad {
   host: string;
   port: number;
   poolSize: number;
-  callers: number;
-  durationS: number;
   to: string;
-  signal?: AbortSignal;
 }
 
 /**
@@ -44,20 +41,15 @@ export async function measureNodemailerPool(options: NodemailerPoolOptions): Pro
   };
   const transport = nodemailer.createTransport(poolOptions);
   try {
-    return await closedLoop({
-      callers: options.callers,
-      durationS: options.durationS,
-      signal: options.signal,
-      call: async () => {
-        const info = await transport.sendMail({
-          from: 'a@example.com',
-          to: options.to,
-          subject: 'bench reference',
-          text: 'hello',
-          html: HTML,
-        });
-        if (info.accepted.length === 0) throw new Error('not accepted');
-      },
+    return await closedLoop(options, async () => {
+      const info = await transport.sendMail({
+        from: 'a@example.com',
+        to: options.to,
+        subject: 'bench reference',
+        text: 'hello',
+        html: HTML,
+      });
+      if (info.accepted.length === 0) throw new Error('not accepted');
     });
   } finally {
     transport.close();

@@ -167,14 +167,9 @@ function directLoad(via: LogTransport, stack: Stack, signal: AbortSignal): Load 
         });
         await pool.warmUp(5000);
         try {
-          return await closedLoop({
-            callers: CLIENTS,
-            durationS,
-            signal,
-            call: async () => {
-              const result = await pool.call('LogInfo', entry, 10_000);
-              if (typeof result !== 'string') throw new Error('LogInfo answered without a result');
-            },
+          return await closedLoop({ callers: CLIENTS, durationS, signal }, async () => {
+            const result = await pool.call('LogInfo', entry, 10_000);
+            if (typeof result !== 'string') throw new Error('LogInfo answered without a result');
           });
         } finally {
           pool.close();
@@ -187,13 +182,8 @@ function directLoad(via: LogTransport, stack: Stack, signal: AbortSignal): Load 
           timeoutMs: 10_000,
         });
         try {
-          return await closedLoop({
-            callers: CLIENTS,
-            durationS,
-            signal,
-            call: async () => {
-              await client.writeLog(entry);
-            },
+          return await closedLoop({ callers: CLIENTS, durationS, signal }, async () => {
+            await client.writeLog(entry);
           });
         } finally {
           client.close();

@@ -3,6 +3,7 @@
 // entries (live tail). Server data is written with textContent only, never as HTML.
 import { pageConfig } from '/config.js';
 import { BrokerUnreachableError, createBrokerClient } from '/js/broker-client.js';
+import { SEARCH_FIELDS, SIGN_IN_FIELDS, formField } from '/js/console/form-fields.js';
 import { clearSession, loadSession, saveSession, sessionFrom } from '/js/console/session.js';
 
 const PAGE_SIZE = 50;
@@ -11,6 +12,8 @@ const TAIL_INTERVAL_MS = 3000;
 const $ = (id) => document.getElementById(id);
 const broker = createBrokerClient(pageConfig.brokerUrl);
 $('broker-url').textContent = broker.url;
+$('sign-in-form').prepend(...SIGN_IN_FIELDS.map(formField));
+$('search-form').prepend(...SEARCH_FIELDS.map(formField));
 
 let session;
 let expiryTimer;
@@ -119,13 +122,10 @@ async function call(method, path) {
 
 function queryFromForm() {
   const query = {};
-  const name = $('search-name').value.trim();
-  const q = $('search-q').value.trim();
-  if (name) query.name = name;
-  if (q) query.q = q;
-  for (const field of ['from', 'to']) {
-    const value = $(`search-${field}`).value;
-    if (value) query[field] = new Date(value).toISOString();
+  for (const { id, param, input } of SEARCH_FIELDS) {
+    const value = $(id).value.trim();
+    if (!value) continue;
+    query[param] = input.type === 'datetime-local' ? new Date(value).toISOString() : value;
   }
   return query;
 }

@@ -62,17 +62,15 @@ function header(value: GobValue, what: string): GobRpcHeader & { error: string }
   return { serviceMethod, seq, error };
 }
 
-/**
- * The server side of Go's net/rpc gob codec on one connection: requests are a header value
- * followed by a body value; each response is a header, then the reply (or, with an error,
- * an empty struct, as Go's server sends).
- */
-export class GobRpcServerCodec {
+/** net/rpc sends each request and each response as two gob values: a header, then a body. */
+class HeaderBodyReader<H> {
   private readonly decoder: GobStreamDecoder;
-  private readonly encoder = new GobStreamEncoder();
-  private header: GobRpcHeader | undefined;
+  private header: H | undefined;
 
-  constructor(limits: GobLimits) {
+  constructor(
+    limits: GobLimits,
+    private readonly readHeader: (value: GobValue) => H,
+  ) {
     this.decoder = new GobStreamDecoder(limits);
   }
 
@@ -80,19 +78,44 @@ export class GobRpcServerCodec {
     return this.decoder.buffered;
   }
 
-  /** Complete requests in the bytes received so far; throws GobError on a bad stream. */
-  receive(chunk: Buffer): GobRpcRequest[] {
-    const requests: GobRpcRequest[] = [];
+  /** Complete messages in the bytes received so far; throws GobError on a bad stream. */
+  receive(chunk: Buffer): (H & { body: GobValue })[] {
+    const messages: (H & { body: GobValue })[] = [];
     for (const value of this.decoder.push(chunk)) {
       if (this.header) {
-        requests.push({ ...this.header, body: value });
+        messages.push({ ...this.header, body: value });
         this.header = undefined;
       } else {
-        const { serviceMethod, seq } = header(value, 'request');
-        this.header = { serviceMethod, seq };
+        this.header = this.readHeader(value);
       }
     }
-    return requests;
+    return messages;
+  }
+}
+
+/**
+ * The server side of Go's net/rpc gob codec on one connection: requests are a header value
+ * followed by a body value; each response is a header, then the reply (or, with an error,
+ * an empty struct, as Go's server sends).
+ */
+export class GobRpcServerCodec {
+  private readonly reader: HeaderBodyReader<GobRpcHeader>;
+  private readonly encoder = new GobStreamEncoder();
+
+  constructor(limits: GobLimits) {
+    this.reader = new HeaderBodyReader(limits, (value) => {
+      const { serviceMethod, seq } = header(value, 'request');
+      return { serviceMethod, seq };
+    });
+  }
+
+  get buffered(): number {
+    return this.reader.buffered;
+  }
+
+  /** Complete requests in the bytes received so far; throws GobError on a bad stream. */
+  receive(chunk: Buffer): GobRpcRequest[] {
+    return this.reader.receive(chunk);
   }
 
   /** Must be written in the order encoded: the first use of a type carries its definition. */
@@ -121,16 +144,15 @@ export class GobRpcServerCodec {
 
 /** The client side of Go's net/rpc gob codec on one connection. */
 export class GobRpcClientCodec {
-  private readonly decoder: GobStreamDecoder;
+  private readonly reader: HeaderBodyReader<GobRpcHeader & { error: string }>;
   private readonly encoder = new GobStreamEncoder();
-  private header: (GobRpcHeader & { error: string }) | undefined;
 
   /** `bodyType` is the argument struct, e.g. the original's RPCPayload{Name, Data}. */
   constructor(
     private readonly bodyType: GobStructType,
     limits: GobLimits,
   ) {
-    this.decoder = new GobStreamDecoder(limits);
+    this.reader = new HeaderBodyReader(limits, (value) => header(value, 'response'));
   }
 
   encodeCall(
@@ -149,15 +171,6 @@ export class GobRpcClientCodec {
 
   /** Complete responses in the bytes received so far; throws GobError on a bad stream. */
   receive(chunk: Buffer): GobRpcResponse[] {
-    const responses: GobRpcResponse[] = [];
-    for (const value of this.decoder.push(chunk)) {
-      if (this.header) {
-        responses.push({ ...this.header, body: value });
-        this.header = undefined;
-      } else {
-        this.header = header(value, 'response');
-      }
-    }
-    return responses;
+    return this.reader.receive(chunk);
   }
 }

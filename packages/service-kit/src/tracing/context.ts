@@ -107,6 +107,19 @@ export function linkTo(from: Context): Link | undefined {
     : undefined;
 }
 
+/**
+ * The span options for work done once for many traces (a batch): the span is a child of
+ * the first trace, so a batch of one continues its trace unbroken, and links to the span
+ * of each, so every trace reaches the batch.
+ */
+export function batchSpanOptions(traces: Context[], attributes?: Attributes): SpanOptions {
+  return {
+    parent: traces[0],
+    links: traces.flatMap((from) => linkTo(from) ?? []),
+    attributes,
+  };
+}
+
 /** The active context, to keep with work that will run later (a batch, a queue). */
 export function activeContext(): Context {
   return context.active();
