@@ -36,6 +36,7 @@ it("compares medians, and normalises by the run's database reference", () => {
     '| via http | 1,000 | 950 | 0.95x | 0.95x | yes | 800 | 0.80x | 1.60x | NO |',
   );
   expect(markdown).toContain('| 3 | export | 1.00 | - | 800 | - | - | 1,000 | 10 KiB |');
+  expect(markdown).toContain('tracing off: via http 0%.');
 });
 
 it('says NO when tracing costs more than 10%', () => {

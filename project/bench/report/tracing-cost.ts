@@ -85,6 +85,11 @@ export function renderTracingCost(runs: TracingRun[]): string {
       ` | ${fmt(dbReferenceOf(run.report))} | ${run.mode === 'export' ? `${fmt(run.exportedBytes / 1024)} KiB` : '-'} |`,
   );
   const rounds = Math.max(0, ...runs.map((run) => run.round));
+  const spreads = PATHS.flatMap(({ label, row }) => {
+    const offRates = rates('off', row, false);
+    if (offRates.length < 2) return [];
+    return [`${label} ${Math.round((Math.max(...offRates) / Math.min(...offRates) - 1) * 100)}%`];
+  });
   return [
     '## Tracing cost',
     '',
@@ -102,6 +107,13 @@ export function renderTracingCost(runs: TracingRun[]): string {
     '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
     ...summary,
     '',
+    ...(spreads.length
+      ? [
+          'Run-to-run spread of the same mode (largest over smallest rate, minus one), tracing off: ' +
+            `${spreads.join(', ')}. Differences smaller than that are within this machine's noise.`,
+          '',
+        ]
+      : []),
     'Every run:',
     '',
     `| run | tracing | load avg | ${PATHS.map((p) => p.label).join(' | ')} | DB insertOne ref | exported |`,
