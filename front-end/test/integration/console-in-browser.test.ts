@@ -1,6 +1,7 @@
 // The log console in real headless Chromium against the real broker, authentication service
 // and logger (started in this process on free ports, on the real Postgres and FerretDB):
 // sign in, search, open an entry, delete it and see it gone, sign out.
+import { copyFileSync } from 'node:fs';
 import path from 'node:path';
 import { createLogger, parseConfig } from '@ms/service-kit';
 import { REPO_ROOT, freePort, uniqueName } from '@ms/testing';
@@ -12,7 +13,8 @@ import { type PageWatch, type TestBrowser, launchBrowser, watchPage } from '../s
 
 jest.setTimeout(120_000);
 
-const SCREENSHOT = path.join(REPO_ROOT, 'front-end/docs/console.png');
+const SCREENSHOT = path.join(REPO_ROOT, 'test-artifacts/console.png');
+const README_SCREENSHOT = path.join(REPO_ROOT, 'front-end/docs/console.png');
 const HOSTILE = '<img src=x onerror="window.__pwned=true">';
 
 describe('the log console in a browser (real services)', () => {
@@ -100,6 +102,8 @@ describe('the log console in a browser (real services)', () => {
     expect(await page.evaluate('window.__pwned')).toBeUndefined();
     expect(await page.locator('#detail-fields img').count()).toBe(0);
     await page.screenshot({ path: SCREENSHOT, fullPage: true });
+    // The README's picture changes only on request, so a test run leaves the tree clean.
+    if (process.env.UPDATE_README_SCREENSHOT === '1') copyFileSync(SCREENSHOT, README_SCREENSHOT);
 
     await page.getByRole('button', { name: 'Delete this entry' }).click();
     await page.locator('#search-status').filter({ hasText: 'Entry deleted.' }).waitFor();
