@@ -19,6 +19,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import { parseConfig } from '@ms/service-kit';
 import { REPO_ROOT } from '@ms/testing';
+import { loadOptions } from './options';
 import { type Report, replaceTracingSection } from './report/write-report';
 import {
   TRACING_COST_FILE,
@@ -27,14 +28,9 @@ import {
   renderTracingCost,
 } from './report/tracing-cost';
 
-const envSchema = z.object({
+/** Only the rounds are this script's own; the other BENCH_* variables are the harness's. */
+const roundsSchema = z.object({
   BENCH_TRACING_ROUNDS: z.coerce.number().int().min(1).max(10).default(2),
-  BENCH_ONLY: z.string().default('pipeline,logs'),
-  BENCH_DURATION_S: z.string().default('8'),
-  /** The report whose "Tracing cost" section is replaced. */
-  BENCH_OUTPUT: z.string().min(1).default(path.join(REPO_ROOT, 'BENCHMARKS.md')),
-  /** A smoke run (make test) leaves project/bench/tracing-cost.md alone. */
-  BENCH_SMOKE: z.enum(['1', '0', 'true', 'false']).optional(),
 });
 
 const MODES: TracingMode[] = ['off', 'on', 'export'];
@@ -84,18 +80,20 @@ async function runHarness(
 }
 
 async function main(): Promise<void> {
-  const options = parseConfig(envSchema, process.env);
-  process.env.BENCH_ONLY = options.BENCH_ONLY;
-  process.env.BENCH_DURATION_S = options.BENCH_DURATION_S;
-  delete process.env.BENCH_JSON;
+  const { BENCH_TRACING_ROUNDS: rounds } = parseConfig(roundsSchema, process.env);
+  process.env.BENCH_ONLY ??= 'pipeline,logs';
+  process.env.BENCH_DURATION_S ??= '8';
+  // The harness's own parsing: a bad BENCH_* stops here, before the first run. Its
+  // outputFile (BENCH_OUTPUT) is the report whose "Tracing cost" section is replaced.
+  const { smoke, outputFile } = loadOptions();
   const dir = mkdtempSync(path.join(tmpdir(), 'bench-tracing-'));
   const sink = await startSink();
   const runs: TracingRun[] = [];
   try {
-    for (let round = 1; round <= options.BENCH_TRACING_ROUNDS; round++) {
+    for (let round = 1; round <= rounds; round++) {
       const order = round % 2 === 1 ? MODES : [...MODES].reverse();
       for (const mode of order) {
-        log(`round ${round}/${options.BENCH_TRACING_ROUNDS}: tracing ${mode}`);
+        log(`round ${round}/${rounds}: tracing ${mode}`);
         const before = sink.received();
         const report = await runHarness(mode, sink.url, dir, runs.length + 1);
         runs.push({ mode, round, report, exportedBytes: sink.received() - before });
@@ -106,13 +104,14 @@ async function main(): Promise<void> {
     rmSync(dir, { recursive: true, force: true });
   }
   const markdown = renderTracingCost(runs);
-  const smoke = options.BENCH_SMOKE === '1' || options.BENCH_SMOKE === 'true';
+  // A smoke run (make test) leaves project/bench/tracing-cost.md alone.
   if (!smoke) writeFileSync(TRACING_COST_FILE, markdown);
-  const output = path.resolve(options.BENCH_OUTPUT);
-  const current = existsSync(output) ? readFileSync(output, 'utf8') : '';
-  writeFileSync(output, replaceTracingSection(current, markdown));
+  const current = existsSync(outputFile) ? readFileSync(outputFile, 'utf8') : '';
+  writeFileSync(outputFile, replaceTracingSection(current, markdown));
   console.log(markdown);
-  log(`written to ${smoke ? '' : `${path.relative(REPO_ROOT, TRACING_COST_FILE)} and `}${output}`);
+  log(
+    `written to ${smoke ? '' : `${path.relative(REPO_ROOT, TRACING_COST_FILE)} and `}${outputFile}`,
+  );
 }
 
 main().catch((err: unknown) => {
