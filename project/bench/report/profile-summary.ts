@@ -8,6 +8,8 @@
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { REPO_ROOT } from '@ms/testing';
 
 interface ProfileNode {
   id: number;
@@ -19,17 +21,22 @@ interface CpuProfile {
   timeDeltas: number[];
 }
 
-/** node_modules/<package> (scoped too), node:internal, or the repository folder. */
+/**
+ * node_modules/<package> (scoped too), node:internal, or the repository's own workspace
+ * (broker-service, packages/service-kit, ...).
+ */
 export function packageOf(url: string): string {
   if (url === '') return '(native/vm)';
+  if (url.startsWith('node:')) return 'node:internal';
   const modules = url.lastIndexOf('node_modules/');
   if (modules >= 0) {
     const [first = '', second = ''] = url.slice(modules + 'node_modules/'.length).split('/');
     return first.startsWith('@') ? `${first}/${second}` : first;
   }
-  if (url.startsWith('node:')) return 'node:internal';
-  const match = /\/work\/[^/]+\/([^/]+)\//.exec(url);
-  return match?.[1] ?? url;
+  const file = url.startsWith('file://') ? fileURLToPath(url) : url;
+  const [first = '', second = ''] = path.relative(REPO_ROOT, file).split(path.sep);
+  if (first === '..' || first === '') return url;
+  return first === 'packages' ? `${first}/${second}` : first;
 }
 
 export function summarise(profiles: CpuProfile[]): {
