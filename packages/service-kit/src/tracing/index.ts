@@ -41,6 +41,7 @@ import {
   ATTR_SERVICE_NAME,
   ATTR_SERVICE_VERSION,
 } from '@opentelemetry/semantic-conventions';
+import { routePattern } from '../http/route-pattern';
 import { setTracingFlush } from './context';
 import { mongoStatementShape } from './mongo-statement';
 
@@ -185,7 +186,8 @@ function instrumentations(): Instrumentation[] {
       // No Express instrumentation: it wraps every middleware of every request (measured:
       // the largest tracing cost in the broker), and a span per router adds nothing here.
       applyCustomAttributesOnSpan: (span, request) => {
-        const route = expressRoute(request);
+        // Express sets route and baseUrl on the request it was given (this same object).
+        const route = routePattern(request as Parameters<typeof routePattern>[0]);
         if (route === undefined) return;
         span.setAttribute(ATTR_HTTP_ROUTE, route);
         span.updateName(`${(request as { method?: string }).method ?? 'GET'} ${route}`);
@@ -209,13 +211,6 @@ function instrumentations(): Instrumentation[] {
 function pathOf(url: string): string {
   const query = url.indexOf('?');
   return query < 0 ? url : url.slice(0, query);
-}
-
-/** The route pattern Express matched for an incoming request (on `req.route`), if any. */
-function expressRoute(request: unknown): string | undefined {
-  const { route, baseUrl } = request as { route?: { path?: unknown }; baseUrl?: unknown };
-  if (typeof route?.path !== 'string') return undefined;
-  return `${typeof baseUrl === 'string' ? baseUrl : ''}${route.path}`;
 }
 
 function diagLevel(env: NodeJS.ProcessEnv): DiagLogLevel {
