@@ -5,7 +5,7 @@ FRONT_END_PID := .front-end.pid
 STATE := project/.state
 
 .DEFAULT_GOAL := help
-.PHONY: help infra infra-down dev jaeger test test-images build lint typecheck bench bench-tracing up up-build up-observability down logs start stop clean \
+.PHONY: help infra infra-down dev jaeger test test-images build lint typecheck bench bench-prepare bench-tracing up up-build up-observability down logs start stop clean \
 	broker auth logger mail listener require-docker k8s-render k8s-up k8s-down require-kubectl
 
 help: ## list the targets
@@ -44,18 +44,19 @@ test-images: ## build every service image as up-build does, run each against loc
 # The bench runs on the Node the images ship (.nvmrc), installed by node.sh if missing;
 # `make bench BENCH_NODE_BIN=/usr/bin` measures another one.
 BENCH_NODE_BIN ?= $(shell bash project/infra/node.sh)
+BENCH_TSX = set -a; . $(STATE)/infra.env; set +a; PATH="$(BENCH_NODE_BIN):$$PATH" node_modules/.bin/tsx
 
-bench: ## build, start the stack on its own ports and measure every path against its reference (BENCHMARKS.md)
+bench-prepare:
+	@test -x "$(BENCH_NODE_BIN)/node" || { echo "no node in BENCH_NODE_BIN='$(BENCH_NODE_BIN)'" >&2; exit 1; }
 	@test -d node_modules || npm ci --no-audit --no-fund
 	@bash project/infra/up.sh
 	@npm run --silent build
-	@set -a; . $(STATE)/infra.env; set +a; PATH="$(BENCH_NODE_BIN):$$PATH" node_modules/.bin/tsx project/bench/main.ts
 
-bench-tracing: ## the log paths with tracing off, on and exporting, in alternation (BENCHMARKS.md "Tracing cost")
-	@test -d node_modules || npm ci --no-audit --no-fund
-	@bash project/infra/up.sh
-	@npm run --silent build
-	@set -a; . $(STATE)/infra.env; set +a; PATH="$(BENCH_NODE_BIN):$$PATH" node_modules/.bin/tsx project/bench/tracing-cost.ts
+bench: bench-prepare ## build, start the stack on its own ports and measure every path against its reference (BENCHMARKS.md)
+	@$(BENCH_TSX) project/bench/main.ts
+
+bench-tracing: bench-prepare ## the log paths with tracing off, on and exporting, in alternation (BENCHMARKS.md "Tracing cost")
+	@$(BENCH_TSX) project/bench/tracing-cost.ts
 
 # --- with Docker ----------------------------------------------------------------------
 require-docker:
